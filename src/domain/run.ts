@@ -1,0 +1,62 @@
+/**
+ * A run is one execution of a job, as reported by the job itself. It starts `running` and ends
+ * in exactly one final state; what may happen after that is decided by `decideEndSignal`.
+ */
+export const RUN_STATUSES = ["running", "completed", "failed", "cancelled", "timed_out"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The end signals a client can send, named after their routes. */
+export const END_SIGNALS = ["complete", "fail", "cancel"] as const;
+export type EndSignal = (typeof END_SIGNALS)[number];
+
+export const STATUS_OF_SIGNAL: Record<EndSignal, RunStatus> = {
+  complete: "completed",
+  fail: "failed",
+  cancel: "cancelled",
+};
+
+export const EVENT_KINDS = ["log", "status", "rejected"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Where a log line came from, when a wrapper captured it from a command's output. */
+export type EventStream = "stdout" | "stderr";
+
+export interface Run {
+  id: number;
+  name: string;
+  version: string | null;
+  status: RunStatus;
+  timeoutSeconds: number;
+  createdAt: number;
+  deadlineAt: number;
+  finishedAt: number | null;
+  /** When a complete or fail arrived after the run had already timed out. */
+  lateEndAt: number | null;
+  exitCode: number | null;
+  endMessage: string | null;
+  eventCount: number;
+}
+
+export interface RunEvent {
+  id: number;
+  runId: number;
+  at: number;
+  kind: EventKind;
+  message: string;
+  truncated: boolean;
+  stream: EventStream | null;
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return status !== "running";
+}
+
+/** The deadline of a run created at `createdAt` (ms) with a timeout in (fractional) seconds. */
+export function deadlineOf(createdAt: number, timeoutSeconds: number): number {
+  return createdAt + Math.max(1, Math.round(timeoutSeconds * 1000));
+}
+
+/** How long a run took: to its end, or to its deadline when it timed out. */
+export function durationOf(run: Pick<Run, "createdAt" | "finishedAt">): number | null {
+  return run.finishedAt === null ? null : run.finishedAt - run.createdAt;
+}
