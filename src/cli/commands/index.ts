@@ -1,0 +1,11 @@
+import type { Command } from "../command.ts";
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
+import { serveCommand } from "./serve.ts";
+
+/** Every subcommand, in the order `statusbox --help` lists them. */
+export const COMMANDS: Command[] = [
+  serveCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+];

@@ -1,0 +1,95 @@
+import { KeyService } from "../../auth/key-service.ts";
+import { DB_OPTION, dbPathOf } from "../../config/settings.ts";
+import { systemClock } from "../../domain/clock.ts";
+import { openDatabase } from "../../storage/database.ts";
+import { KeyStore } from "../../storage/key-store.ts";
+import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
+import { formatTable } from "../format-table.ts";
+
+/** Opens the database for one key command and closes it whatever happens. */
+function withKeys<T>(args: ParsedArgs, work: (keys: KeyService) => T): T {
+  const db = openDatabase(dbPathOf(args));
+  try {
+    return work(new KeyService(new KeyStore(db), systemClock));
+  } finally {
+    db.close();
+  }
+}
+
+const DB_HELP = "  --db PATH      database file (STATUSBOX_DB, default ./statusbox.db)";
+
+export const keysCreateCommand: Command = {
+  path: ["keys", "create"],
+  summary: "Create an API key and print its secret",
+  usage: `Usage: statusbox keys create [--name NAME] [--read-only] [--db PATH]
+
+Creates an API key. The secret is printed once, alone on the last line of stdout, so that
+KEY=$(statusbox keys create | tail -n1) works; only its SHA-256 is stored.
+
+Options:
+  --name NAME    a label to recognise the key by (default "unnamed")
+  --read-only    the key may read but not write (403 on writes)
+${DB_HELP}
+`,
+  options: { ...DB_OPTION, name: { type: "string" }, "read-only": { type: "boolean" } },
+  async run(args, io) {
+    const name = stringOption(args, "name") ?? "unnamed";
+    const scope = args.values["read-only"] === true ? "read" : "write";
+    const { key, secret } = withKeys(args, (keys) => keys.create(name, scope));
+    io.stdout(`Created ${scope} key ${key.id} (${key.name}). Its secret, shown only once:\n`);
+    io.stdout(`${secret}\n`);
+    return 0;
+  },
+};
+
+export const keysListCommand: Command = {
+  path: ["keys", "list"],
+  summary: "List API keys (never their secrets)",
+  usage: `Usage: statusbox keys list [--db PATH]
+
+Lists every key with its id, name, scope, creation time, last use and revocation.
+
+Options:
+${DB_HELP}
+`,
+  options: { ...DB_OPTION },
+  async run(args, io) {
+    const keys = withKeys(args, (service) => service.list());
+    const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString());
+    const rows = keys.map((k) => [
+      String(k.id),
+      k.name,
+      k.scope,
+      iso(k.createdAt),
+      k.lastUsedAt === null ? "never" : iso(k.lastUsedAt),
+      k.revokedAt === null ? "active" : `revoked ${iso(k.revokedAt)}`,
+    ]);
+    io.stdout(formatTable(["ID", "NAME", "SCOPE", "CREATED", "LAST USED", "STATE"], rows));
+    return 0;
+  },
+};
+
+export const keysRevokeCommand: Command = {
+  path: ["keys", "revoke"],
+  summary: "Revoke an API key by id",
+  usage: `Usage: statusbox keys revoke ID [--db PATH]
+
+Revokes the key at once: a running daemon refuses it from the next request on.
+
+Options:
+${DB_HELP}
+`,
+  options: { ...DB_OPTION },
+  positionals: { min: 1, max: 1 },
+  async run(args, io) {
+    const raw = args.positionals[0]!;
+    if (!/^\d+$/.test(raw)) throw new UsageError(`ID must be a key id number, not '${raw}'`);
+    const revoked = withKeys(args, (keys) => keys.revoke(Number(raw)));
+    if (!revoked) {
+      io.stderr(`statusbox keys revoke: no active key with id ${raw}\n`);
+      return 1;
+    }
+    io.stdout(`Revoked key ${raw}.\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,131 @@
+import type { Database } from "bun:sqlite";
+import type { Server } from "bun";
+import { KeyService } from "./auth/key-service.ts";
+import { systemClock, type Clock } from "./domain/clock.ts";
+import { RunService } from "./domain/run-service.ts";
+import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
+import type { Logger } from "./log/logger.ts";
+import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
+import { openDatabase, type Durability } from "./storage/database.ts";
+import { KeyStore } from "./storage/key-store.ts";
+import { RunStore } from "./storage/run-store.ts";
+import { WriteQueue } from "./storage/write-queue.ts";
+
+export interface DaemonOptions {
+  dbPath: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  durability?: Durability;
+  clock?: Clock;
+  /** A secret the operator wants to work as a write key (STATUSBOX_API_KEY). */
+  ensureKey?: string;
+}
+
+export interface Daemon {
+  url: string;
+  db: Database;
+  runs: RunService;
+  keys: KeyService;
+  scheduler: DeadlineScheduler;
+  /** The secret created on the first start of an empty database, if one was. */
+  firstKey: string | null;
+  stop(): Promise<void>;
+}
+
+/** How long shutdown waits for requests in flight before closing their connections. */
+const DRAIN_MS = 3000;
+
+/**
+ * Opens the database, recovers open deadlines, and serves the API. The pieces are wired here
+ * and nowhere else, so each can be built alone in tests.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(options.dbPath, { durability: options.durability, busyTimeoutMs: 0 });
+  const writes = new WriteQueue(db);
+  const keys = new KeyService(new KeyStore(db), clock);
+  const firstKey = bootstrapKeys(keys, options.ensureKey);
+
+  let runs: RunService;
+  const scheduler = new DeadlineScheduler({
+    clock,
+    onExpired: (ids) => void expireAndLog(runs, ids, logger, scheduler, clock),
+  });
+  runs = new RunService(new RunStore(db), writes, scheduler, clock);
+
+  const recovered = await runs.recover();
+  for (const run of recovered.expired) logTimeout(logger, run, "while the daemon was down");
+  scheduler.start();
+
+  const app = createApp({
+    runs,
+    keys,
+    logger,
+    touchKey: (key) => void writes.submit(() => keys.touch(key)).catch(() => {}),
+  });
+  const server: Server<undefined> = Bun.serve({
+    hostname: options.host,
+    port: options.port,
+    fetch: app.fetch,
+    // Above the API's own 1 MiB limit, so that the API answers 413 in its own error shape.
+    maxRequestBodySize: MAX_BODY_BYTES * 2,
+  });
+
+  const url = `http://${formatHost(server.hostname ?? options.host)}:${server.port}`;
+  logger.info("statusbox ready", {
+    address: url,
+    db: db.filename,
+    open_runs: recovered.scheduled,
+    timed_out_at_start: recovered.expired.length,
+  });
+
+  const stop = async () => {
+    const forced = setTimeout(() => void server.stop(true), DRAIN_MS);
+    await server.stop(false);
+    clearTimeout(forced);
+    scheduler.stop();
+    await writes.close();
+    db.close();
+    logger.info("statusbox stopped", { db: db.filename });
+  };
+
+  return { url, db, runs, keys, scheduler, firstKey, stop };
+}
+
+function bootstrapKeys(keys: KeyService, ensureKey: string | undefined): string | null {
+  if (ensureKey) keys.ensure(ensureKey, "STATUSBOX_API_KEY");
+  if (keys.list().length > 0) return null;
+  return keys.create("first key", "write").secret;
+}
+
+async function expireAndLog(
+  runs: RunService,
+  ids: number[],
+  logger: Logger,
+  scheduler: DeadlineScheduler,
+  clock: Clock,
+): Promise<void> {
+  try {
+    const expired = await runs.expire(ids);
+    for (const run of expired) logTimeout(logger, run, "live");
+  } catch (error) {
+    // The runs are still open in the database: try again in a second. Their finishedAt will
+    // still be their deadline, however late the retry succeeds.
+    logger.error("could not mark runs timed out; retrying", { runs: ids.length, error: String(error) });
+    for (const id of ids) scheduler.schedule(id, clock.now() + 1000);
+  }
+}
+
+function logTimeout(
+  logger: Logger,
+  run: { id: number; name: string; timeoutSeconds: number },
+  when: string,
+) {
+  logger.info("run timed out", { id: run.id, name: run.name, timeout_s: run.timeoutSeconds, when });
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,54 @@
+import type { EventStream, Run, RunEvent, RunStatus } from "./run.ts";
+
+/**
+ * What the domain needs from storage, so that the rules of runs read without SQL. The
+ * storage layer's RunStore is the implementation.
+ */
+export interface RunRepository {
+  insertRun(run: {
+    name: string;
+    version: string | null;
+    timeoutSeconds: number;
+    createdAt: number;
+    deadlineAt: number;
+  }): number;
+  getRun(id: number): Run | null;
+  finishRun(
+    id: number,
+    status: RunStatus,
+    finishedAt: number,
+    exitCode?: number | null,
+    message?: string | null,
+  ): boolean;
+  recordLateEnd(id: number, at: number): void;
+  insertEvents(events: NewRunEvent[]): void;
+  listRuns(filter: { status?: RunStatus; name?: string; before?: number; limit: number }): Run[];
+  listEvents(runId: number, afterId: number, limit: number): RunEvent[];
+  openDeadlines(): { id: number; deadline_at: number }[];
+}
+
+export interface NewRunEvent {
+  runId: number;
+  at: number;
+  kind: RunEvent["kind"];
+  message: string;
+  truncated?: boolean;
+  stream?: EventStream | null;
+}
+
+/** Commits writes; each submitted operation runs inside a transaction. */
+export interface WriteCommitter {
+  submit<T>(op: () => T): Promise<T>;
+}
+
+/** Keeps track of open deadlines and says when they pass. */
+export interface DeadlineTracker {
+  schedule(runId: number, deadlineAt: number): void;
+  cancel(runId: number): void;
+}
+
+/** Told after each committed state change; the alerts outbox and metrics listen here. */
+export interface RunListener {
+  /** Runs inside the same transaction as the change, so its own writes commit with it. */
+  onStatusChange?(run: Run, previous: Run["status"]): void;
+}

@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from "hono";
+import type { KeyService } from "../auth/key-service.ts";
+import { StatusBoxError } from "../domain/errors.ts";
+import type { ApiKey } from "../storage/key-store.ts";
+
+const SCHEMES = new Set(["apikey", "bearer"]);
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export type AuthVariables = { apiKey: ApiKey };
+
+/**
+ * Requires `Authorization: ApiKey <secret>` (or `Bearer`, scheme word in any case) with an
+ * active key; a read-only key may only read. `touch` records `last used` now and then,
+ * off the request's own write.
+ */
+export function requireApiKey(
+  keys: KeyService,
+  touch: (key: ApiKey) => void,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    if (header === undefined || header.trim() === "") {
+      throw unauthorized("missing Authorization header; send 'Authorization: ApiKey <secret>'");
+    }
+
+    const [scheme, secret, ...rest] = header.trim().split(/\s+/);
+    if (!scheme || !secret || rest.length > 0 || !SCHEMES.has(scheme.toLowerCase())) {
+      throw unauthorized("malformed Authorization header; expected 'ApiKey <secret>'");
+    }
+
+    const key = keys.verify(secret);
+    if (!key) throw unauthorized("unknown or revoked API key");
+    if (key.scope === "read" && !READ_METHODS.has(c.req.method)) {
+      throw new StatusBoxError("forbidden", "this API key is read-only");
+    }
+
+    if (keys.needsTouch(key)) touch(key);
+    c.set("apiKey", key);
+    await next();
+  };
+}
+
+const unauthorized = (message: string) => new StatusBoxError("unauthorized", message);

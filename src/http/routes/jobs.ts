@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { conflict } from "../../domain/errors.ts";
+import { END_SIGNALS, type EndSignal } from "../../domain/run.ts";
+import type { RunService } from "../../domain/run-service.ts";
+import { readBody, validate } from "../body.ts";
+import { errorResponse } from "../errors.ts";
+import { parseRunId } from "../params.ts";
+import {
+  createJobSchema,
+  endSignalSchema,
+  listEventsQuery,
+  listJobsQuery,
+  logEventSchema,
+} from "../schemas.ts";
+import { eventToJson, runToJson } from "../serialize.ts";
+
+/**
+ * The job routes, mounted under both `/jobs` and `/api/jobs`. Handlers only validate, call
+ * the run service and answer; the rules live in the domain.
+ */
+export function jobRoutes(runs: RunService): Hono {
+  const app = new Hono({ strict: false });
+
+  app.post("/", async (c) => {
+    const body = await readBody(c, createJobSchema);
+    const run = await runs.create(body);
+    return c.json({ status: "ok", id: run.id });
+  });
+
+  app.get("/", (c) => {
+    const query = validate(listJobsQuery, c.req.query());
+    const found = runs.list(query);
+    const next = found.length === query.limit ? found[found.length - 1]!.id : null;
+    return c.json({ status: "ok", jobs: found.map(runToJson), next });
+  });
+
+  app.post("/:id", async (c) => {
+    const id = parseRunId(c.req.param("id"));
+    const body = await readBody(c, logEventSchema);
+    await runs.log(id, [{ message: body.message }]);
+    return c.body(null, 200);
+  });
+
+  app.get("/:id", (c) => {
+    const run = runs.get(parseRunId(c.req.param("id")));
+    return c.json({ status: "ok", job: runToJson(run) });
+  });
+
+  app.get("/:id/events", (c) => {
+    const id = parseRunId(c.req.param("id"));
+    const query = validate(listEventsQuery, c.req.query());
+    const events = runs.events(id, query.after, query.limit);
+    return c.json({ status: "ok", events: events.map(eventToJson) });
+  });
+
+  for (const signal of END_SIGNALS) {
+    app.post(`/:id/${signal}`, async (c) => {
+      const id = parseRunId(c.req.param("id"));
+      const body = await readBody(c, endSignalSchema, { emptyAllowed: true });
+      const outcome = await runs.end(id, signal as EndSignal, body);
+      if (outcome.kind !== "rejected") return c.body(null, 200);
+
+      const refusal = conflict(`job ${id} is already ${outcome.status}; ${signal} refused`);
+      return errorResponse(c, 409, refusal.code, refusal.message, { jobStatus: outcome.status });
+    });
+  }
+
+  return app;
+}

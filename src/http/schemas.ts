@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { RUN_STATUSES } from "../domain/run.ts";
+
+/** 366 days: the longest timeout the hosted service accepted. */
+export const MAX_TIMEOUT_SECONDS = 366 * 24 * 60 * 60;
+export const MAX_NAME_CHARACTERS = 64;
+export const MAX_VERSION_CHARACTERS = 64;
+
+/** Characters as a person counts them (code points), not UTF-16 units or bytes. */
+export const characterCount = (text: string): number => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
+
+/** A type error that says "is required" when the field is absent. */
+const typed = (field: string, type: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${field} is required` : `${field} must be a ${type}`,
+});
+
+const boundedString = (field: string, max: number) =>
+  z
+    .string(typed(field, "string"))
+    .refine((s) => s.length > 0, `${field} must not be empty`)
+    .refine((s) => characterCount(s) <= max, `${field} must be at most ${max} characters`)
+    .meta({ minLength: 1, maxLength: max });
+
+export const messageField = z
+  .string(typed("message", "string"))
+  .min(1, "message must not be empty")
+  .meta({ description: "Stored truncated to 16 KiB of UTF-8 when longer." });
+
+export const createJobSchema = z.object({
+  name: boundedString("name", MAX_NAME_CHARACTERS),
+  timeoutSeconds: z
+    .number(typed("timeoutSeconds", "number"))
+    .gt(0, "timeoutSeconds must be greater than 0")
+    .lte(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be at most ${MAX_TIMEOUT_SECONDS} (366 days)`),
+  version: z
+    .string({ error: "version must be a string" })
+    .refine((s) => characterCount(s) <= MAX_VERSION_CHARACTERS, "version must be at most 64 characters")
+    .meta({ maxLength: MAX_VERSION_CHARACTERS })
+    .nullish(),
+});
+
+export const logEventSchema = z.object({ message: messageField });
+
+export const endSignalSchema = z.object({
+  message: messageField.optional(),
+  exitCode: z
+    .number({ error: "exitCode must be a number" })
+    .int("exitCode must be a whole number")
+    .min(0, "exitCode must be from 0 to 255")
+    .max(255, "exitCode must be from 0 to 255")
+    .optional(),
+});
+
+const wholeNumber = (field: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `${field} must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${field} must be a whole number from ${min} to ${max}`);
+
+export const listJobsQuery = z.object({
+  status: z
+    .enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` })
+    .optional(),
+  name: z.string().optional(),
+  limit: wholeNumber("limit", 1, 500).default(50),
+  before: wholeNumber("before", 1, Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export const listEventsQuery = z.object({
+  after: wholeNumber("after", 0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: wholeNumber("limit", 1, 1000).default(100),
+});

@@ -1,0 +1,179 @@
+import type { Database, Statement } from "bun:sqlite";
+import { StatusBoxError, unavailable } from "../domain/errors.ts";
+
+/** A unit of work run inside the shared write transaction; what it returns is the answer. */
+export type WriteOp<T> = () => T;
+
+interface Pending {
+  op: WriteOp<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface WriteQueueOptions {
+  /** The most operations committed together. */
+  maxBatch?: number;
+  /** How long a batch keeps retrying while another process holds the write lock. */
+  lockWaitMs?: number;
+}
+
+const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED"]);
+const STORAGE_CODES = ["SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
+
+/**
+ * Group commit. Every write of the daemon goes through `submit`; the operations that arrive
+ * while one batch is committing are committed together in the next immediate transaction,
+ * and each promise settles only after its batch is durable. A lone operation is not delayed:
+ * a batch starts on the next turn of the event loop whatever its size.
+ *
+ * Each operation runs inside its own savepoint, so one that throws rolls back only its own
+ * statements and fails only its own request.
+ */
+export class WriteQueue {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  private busySince: number | null = null;
+  private readonly maxBatch: number;
+  private readonly lockWaitMs: number;
+  private readonly statements: Record<"begin" | "commit" | "rollback", Statement>;
+  private readonly savepoint: Record<"open" | "release" | "undo", Statement>;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly db: Database,
+    options: WriteQueueOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.lockWaitMs = options.lockWaitMs ?? 5000;
+    this.statements = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+    };
+    this.savepoint = {
+      open: db.prepare("SAVEPOINT op"),
+      release: db.prepare("RELEASE op"),
+      undo: db.prepare("ROLLBACK TO op"),
+    };
+  }
+
+  submit<T>(op: WriteOp<T>): Promise<T> {
+    if (this.closed) return Promise.reject(unavailable("the server is shutting down"));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule(0);
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Refuses new work and resolves once everything already submitted has settled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.queue.length === 0 && !this.scheduled) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (delayMs === 0) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), delayMs);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return this.notifyIdle();
+
+    try {
+      this.statements.begin.run();
+    } catch (error) {
+      return this.waitForLock(error);
+    }
+    this.busySince = null;
+
+    const batch = this.queue.splice(0, this.maxBatch);
+    const results = batch.map((item) => this.runInSavepoint(item));
+    try {
+      this.statements.commit.run();
+    } catch (error) {
+      this.rollbackQuietly();
+      const failure = toStorageError(error);
+      for (const item of batch) item.reject(failure);
+      return this.continue();
+    }
+
+    batch.forEach((item, i) => {
+      const result = results[i]!;
+      if (result.ok) item.resolve(result.value);
+      else item.reject(result.error);
+    });
+    this.continue();
+  }
+
+  private runInSavepoint(item: Pending): { ok: true; value: unknown } | { ok: false; error: unknown } {
+    this.savepoint.open.run();
+    try {
+      const value = item.op();
+      this.savepoint.release.run();
+      return { ok: true, value };
+    } catch (error) {
+      this.savepoint.undo.run();
+      this.savepoint.release.run();
+      return { ok: false, error: toStorageError(error) };
+    }
+  }
+
+  /** Another process holds the write lock: retry shortly without blocking the event loop. */
+  private waitForLock(error: unknown): void {
+    const now = Date.now();
+    this.busySince ??= now;
+    if (!isBusy(error) || now - this.busySince >= this.lockWaitMs) {
+      const failure = isBusy(error)
+        ? unavailable("the database is locked by another process; try again shortly")
+        : toStorageError(error);
+      for (const item of this.queue.splice(0)) item.reject(failure);
+      this.busySince = null;
+      return this.notifyIdle();
+    }
+    this.schedule(25);
+  }
+
+  private continue(): void {
+    if (this.queue.length > 0) this.schedule(0);
+    else this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.length > 0 || this.scheduled) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      if (this.db.inTransaction) this.statements.rollback.run();
+    } catch {
+      // The transaction may already have been rolled back by SQLite itself (SQLITE_FULL).
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && BUSY_CODES.has(code.split("_").slice(0, 2).join("_"));
+}
+
+/** Turns SQLite's storage failures into a 503 the client can retry; other errors pass. */
+function toStorageError(error: unknown): unknown {
+  if (error instanceof StatusBoxError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return error;
+  if (isBusy(error)) return unavailable("the database is locked by another process; try again");
+  if (STORAGE_CODES.some((prefix) => code.startsWith(prefix))) {
+    return unavailable(`the database could not store the write (${code}); try again later`);
+  }
+  return error;
+}
