@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { configCheckCommand } from "./config-check.ts";
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
 import { serveCommand } from "./serve.ts";
 
@@ -8,4 +9,5 @@ export const COMMANDS: Command[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  configCheckCommand,
 ];

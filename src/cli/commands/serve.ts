@@ -1,14 +1,9 @@
 import { startDaemon } from "../../daemon.ts";
 import { createLogger } from "../../log/logger.ts";
-import type { Durability } from "../../storage/database.ts";
-import {
-  DB_OPTION,
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  dbPathOf,
-  resolveSetting,
-} from "../../config/settings.ts";
-import { UsageError, type Command } from "../command.ts";
+import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
+import { resolveServeSettings } from "../../config/serve-settings.ts";
+import { DB_OPTION, DEFAULT_HOST, DEFAULT_PORT } from "../../config/settings.ts";
+import type { Command } from "../command.ts";
 
 export const serveCommand: Command = {
   path: ["serve"],
@@ -22,6 +17,7 @@ Options:
   --host HOST          address to listen on (STATUSBOX_HOST, default ${DEFAULT_HOST})
   --port PORT          port to listen on, 0 for any free port (STATUSBOX_PORT, default ${DEFAULT_PORT})
   --db PATH            database file, created when missing (STATUSBOX_DB, default ./statusbox.db)
+  --config PATH        config file (STATUSBOX_CONFIG, default ./statusbox.toml when it exists)
   --durability MODE    full: a 200 survives power loss; normal: it survives a crash of the
                        daemon only (STATUSBOX_DURABILITY, default full)
   -h, --help           show this help
@@ -33,32 +29,36 @@ Stops cleanly on SIGTERM or SIGINT.
 `,
   options: {
     ...DB_OPTION,
+    ...CONFIG_OPTION,
     host: { type: "string" },
     port: { type: "string" },
     durability: { type: "string" },
   },
   async run(args, io) {
-    const host = resolveSetting(args, "host", "STATUSBOX_HOST", DEFAULT_HOST);
-    const port = parsePort(resolveSetting(args, "port", "STATUSBOX_PORT", String(DEFAULT_PORT)));
-    const durability = parseDurability(
-      resolveSetting(args, "durability", "STATUSBOX_DURABILITY", "full"),
-    );
     const logger = createLogger();
+    let settings;
+    try {
+      settings = resolveServeSettings(args);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`statusbox serve: ${error.message}\n`);
+      return 2;
+    }
     // Files the daemon creates (the database, its WAL) are for its owner alone.
     process.umask(0o077);
 
     let daemon;
     try {
       daemon = await startDaemon({
-        dbPath: dbPathOf(args),
-        host,
-        port,
-        durability,
+        dbPath: settings.dbPath,
+        host: settings.host,
+        port: settings.port,
+        durability: settings.durability,
         logger,
         ensureKey: process.env.STATUSBOX_API_KEY || undefined,
       });
     } catch (error) {
-      logger.error("could not start", { error: (error as Error).message });
+      logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });
       return 1;
     }
 
@@ -68,8 +68,10 @@ Stops cleanly on SIGTERM or SIGINT.
           `${daemon.firstKey}\n`,
       );
     }
-    if (!isLoopback(host) && !daemon.keys.hasAny()) {
-      logger.warn("serving on a non-loopback address with no active API key", { host });
+    if (!isLoopback(settings.host) && !daemon.keys.hasAny()) {
+      logger.warn("serving on a non-loopback address with no active API key", {
+        host: settings.host,
+      });
     }
 
     const stopped = await waitForSignal();
@@ -78,19 +80,6 @@ Stops cleanly on SIGTERM or SIGINT.
     return 0;
   },
 };
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, not '${text}'`);
-  }
-  return port;
-}
-
-function parseDurability(text: string): Durability {
-  if (text === "full" || text === "normal") return text;
-  throw new UsageError(`--durability must be 'full' or 'normal', not '${text}'`);
-}
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host.startsWith("127.") || host === "::1";

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import type { ParsedArgs } from "../cli/command.ts";
+
+export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
+
+const positiveInt = (key: string) =>
+  z.number({ error: `${key} must be a number` }).int(`${key} must be a whole number`).positive(
+    `${key} must be greater than 0`,
+  );
+
+const serverSection = z
+  .strictObject({
+    host: z.string({ error: "server.host must be a string" }),
+    port: z
+      .number({ error: "server.port must be a number" })
+      .int("server.port must be a whole number")
+      .min(0, "server.port must be from 0 to 65535")
+      .max(65535, "server.port must be from 0 to 65535"),
+    db: z.string({ error: "server.db must be a string" }),
+    durability: z.enum(["full", "normal"], { error: "server.durability must be full or normal" }),
+  })
+  .partial();
+
+const logSection = z
+  .strictObject({
+    format: z.enum(["text", "json"], { error: "log.format must be text or json" }),
+    level: z.enum(["debug", "info", "warn", "error"], {
+      error: "log.level must be debug, info, warn or error",
+    }),
+    requests: z.boolean({ error: "log.requests must be true or false" }),
+  })
+  .partial();
+
+const retentionSection = z
+  .strictObject({
+    days: z.number({ error: "retention.days must be a number" }).positive(
+      "retention.days must be greater than 0",
+    ),
+    max_events_per_run: positiveInt("retention.max_events_per_run"),
+  })
+  .partial();
+
+const metricsSection = z
+  .strictObject({
+    open_on_loopback: z.boolean({ error: "metrics.open_on_loopback must be true or false" }),
+  })
+  .partial();
+
+/**
+ * The config file. Sections other parts own (`alerts`, `schedules`) are arrays of tables
+ * here and validated in detail by their own modules.
+ */
+export const configSchema = z.strictObject({
+  server: serverSection.optional(),
+  log: logSection.optional(),
+  retention: retentionSection.optional(),
+  metrics: metricsSection.optional(),
+  alerts: z.array(z.record(z.string(), z.unknown()), { error: "alerts must be [[alerts]] tables" })
+    .optional(),
+  schedules: z
+    .array(z.record(z.string(), z.unknown()), { error: "schedules must be [[schedules]] tables" })
+    .optional(),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Which file to read: `--config`, else STATUSBOX_CONFIG, else ./statusbox.toml when it
+ * exists. Answers null when none applies; a named file that is missing is an error.
+ */
+export function configPathOf(args: ParsedArgs): { path: string; required: boolean } | null {
+  const flag = args.values.config;
+  if (typeof flag === "string") return { path: flag, required: true };
+  const env = process.env.STATUSBOX_CONFIG;
+  if (env) return { path: env, required: true };
+  return existsSync(DEFAULT_CONFIG_PATH) ? { path: DEFAULT_CONFIG_PATH, required: false } : null;
+}
+
+/** Reads and validates a config file; every mistake names the key and what is wrong. */
+export function loadConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code})`);
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = Bun.TOML.parse(text);
+  } catch (error) {
+    const line = (error as { line?: number }).line;
+    const where = line === undefined ? "" : ` on line ${line}`;
+    throw new ConfigError(path, `not valid TOML${where}: ${(error as Error).message}`);
+  }
+
+  const result = configSchema.safeParse(parsed);
+  if (result.success) return result.data;
+  throw new ConfigError(path, describeIssue(result.error.issues[0]));
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return "not a valid configuration";
+  const where = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const prefix = where === "" ? "" : `${where}.`;
+    return `unknown key '${prefix}${issue.keys[0]}'`;
+  }
+  // Our own messages already open with the key; zod's generic ones get it added.
+  return where === "" || issue.message.startsWith(where) ? issue.message : `${where}: ${issue.message}`;
+}
+
+/** The `--config` option, for the commands that read the file. */
+export const CONFIG_OPTION = { config: { type: "string" } } as const;
