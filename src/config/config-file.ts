@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
 
@@ -95,11 +96,11 @@ export function loadConfigFile(path: string): ConfigFile {
 
   let parsed: unknown;
   try {
-    parsed = Bun.TOML.parse(text);
+    parsed = parseToml(text);
   } catch (error) {
-    const line = (error as { line?: number }).line;
-    const where = line === undefined ? "" : ` on line ${line}`;
-    throw new ConfigError(path, `not valid TOML${where}: ${(error as Error).message}`);
+    if (!(error instanceof TomlError)) throw error;
+    const reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+    throw new ConfigError(path, `line ${error.line}, column ${error.column}: ${reason}`);
   }
 
   const result = configSchema.safeParse(parsed);
