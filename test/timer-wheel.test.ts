@@ -81,7 +81,7 @@ describe("TimerWheel", () => {
     ...[64 ** 5, 64 ** 6, 64 ** 7],
   ];
   for (const startMs of [0, 1_700_000_012_345.5]) {
-    test(`delays across every wheel level each fire once at the right advance (start ${startMs})`, () => {
+    test(`delays across every wheel level fire once, on time (start ${startMs})`, () => {
       for (const delay of levelDelays) {
         const wheel = wheelAt(startMs);
         // An odd current tick, so that deadlines cross block boundaries at every level.

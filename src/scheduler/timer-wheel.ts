@@ -20,6 +20,7 @@ const SLOTS = 64;
 const LEVELS = 9;
 /** SPAN[L] is the number of ticks one slot of level L covers. */
 const SPAN = Array.from({ length: LEVELS + 1 }, (_, level) => SLOTS ** level);
+const INVERSE_SPAN = SPAN.map((span) => 1 / span);
 const MAX_TICK = Number.MAX_SAFE_INTEGER;
 const NONE = -1;
 const FREE = -1;
@@ -144,7 +145,7 @@ export class TimerWheel {
    * to float rounding and may be a hair late.
    */
   nextDeadlineMs(): number | null {
-    const slot = lowestSetFrom(this.occupied[0]!, this.occupied[1]!, this.now % SLOTS);
+    const slot = lowestSetFrom(this.occupied[0]!, this.occupied[1]!, digitOf(this.now, 0));
     if (slot === NONE) {
       const tick = this.nextEventTick();
       return tick === NONE ? null : (this.originTick + tick) * this.tickMs;
@@ -165,16 +166,17 @@ export class TimerWheel {
   /** Links a row into the slot for its deadline, as seen from the current tick. */
   private place(row: number): void {
     const tick = Math.max(this.now, this.tickOf(this.deadlines[row]!));
+    // Levels whose blocks are shorter than the distance cannot hold it; climb from there while
+    // a block edge still separates it from the current tick.
     let level = 0;
-    while (Math.floor(tick / SPAN[level + 1]!) !== Math.floor(this.now / SPAN[level + 1]!)) {
-      level++;
-    }
-    this.link(row, level * SLOTS + (Math.floor(tick / SPAN[level]!) % SLOTS));
+    while (tick - this.now >= SPAN[level + 1]!) level++;
+    while (slotsOf(tick, level + 1) !== slotsOf(this.now, level + 1)) level++;
+    this.link(row, level * SLOTS + digitOf(tick, level));
   }
 
   /** Unlinks and collects the current slot's due timers, sorted, into `fired`. */
   private fireDue(nowMs: number, fired: number[]): void {
-    let row = this.heads[this.now % SLOTS]!;
+    let row = this.heads[digitOf(this.now, 0)]!;
     if (row === NONE) return;
     const batch = this.batch;
     batch.length = 0;
@@ -207,12 +209,11 @@ export class TimerWheel {
   private nextEventTick(): number {
     if (this.pending === 0) return NONE;
     for (let level = 0; level < LEVELS; level++) {
-      const digit = Math.floor(this.now / SPAN[level]!) % SLOTS;
+      const digit = digitOf(this.now, level);
       const from = level === 0 ? digit : digit + 1;
       const slot = lowestSetFrom(this.occupied[2 * level]!, this.occupied[2 * level + 1]!, from);
       if (slot === NONE) continue;
-      const block = Math.floor(this.now / SPAN[level + 1]!);
-      return (block * SLOTS + slot) * SPAN[level]!;
+      return (slotsOf(this.now, level + 1) * SLOTS + slot) * SPAN[level]!;
     }
     return NONE;
   }
@@ -220,8 +221,9 @@ export class TimerWheel {
   /** Re-places the timers of every coarse slot the current tick has just entered. */
   private cascade(): void {
     // Only a tick on a level-L boundary enters a new slot of level L (and of those below).
-    for (let level = 1; level < LEVELS && this.now % SPAN[level]! === 0; level++) {
-      const slot = level * SLOTS + (Math.floor(this.now / SPAN[level]!) % SLOTS);
+    const now = this.now;
+    for (let level = 1; level < LEVELS && slotsOf(now, level) * SPAN[level]! === now; level++) {
+      const slot = level * SLOTS + digitOf(now, level);
       let row = this.heads[slot]!;
       if (row === NONE) continue;
       this.heads[slot] = NONE;
@@ -284,6 +286,20 @@ export class TimerWheel {
     }
     this.capacity = to;
   }
+}
+
+/**
+ * How many whole level-L slots fit in `tick`: floor(tick / 64^L). Multiplying by the reciprocal,
+ * a power of two, is exact and avoids a division.
+ */
+function slotsOf(tick: number, level: number): number {
+  return Math.floor(tick * INVERSE_SPAN[level]!);
+}
+
+/** Which of its block's 64 slots `tick` falls in at a level. `%` on a double would be fmod. */
+function digitOf(tick: number, level: number): number {
+  const slots = slotsOf(tick, level);
+  return slots - Math.floor(slots * INVERSE_SPAN[1]!) * SLOTS;
 }
 
 function widen<T extends Float64Array | Int32Array | Int16Array>(old: T, fresh: T): T {
