@@ -1,0 +1,116 @@
+import { Database } from "bun:sqlite";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { StatusBoxError } from "../src/domain/errors.ts";
+import { openDatabase } from "../src/storage/database.ts";
+import { WriteQueue } from "../src/storage/write-queue.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+
+let dir: ReturnType<typeof makeTempDir>;
+let db: Database;
+beforeEach(() => {
+  dir = makeTempDir();
+  db = openDatabase(join(dir.path, "queue.db"), { busyTimeoutMs: 0 });
+  db.run("CREATE TABLE t (v TEXT NOT NULL)");
+});
+afterEach(() => {
+  db.close();
+  dir.cleanup();
+});
+
+const insert = (value: string | null) => () => db.query("INSERT INTO t (v) VALUES (?)").run(value);
+const values = () => (db.query("SELECT v FROM t ORDER BY rowid").all() as { v: string }[]).map((r) => r.v);
+
+describe("group commit", () => {
+  test("writes submitted together commit in one transaction, in order", async () => {
+    const queue = new WriteQueue(db);
+    const observer = new Database(join(dir.path, "queue.db"), { readonly: true });
+    const committedRows = () => (observer.query("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+    const seenByOthers: number[] = [];
+    const ops = Array.from({ length: 50 }, (_, i) =>
+      queue.submit(() => {
+        expect(db.inTransaction).toBe(true);
+        seenByOthers.push(committedRows());
+        insert(`v${i}`)();
+        return i;
+      }),
+    );
+    const results = await Promise.all(ops);
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(values()).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
+    // No write of the batch was visible to another connection before the last one ran.
+    expect(new Set(seenByOthers)).toEqual(new Set([0]));
+    expect(committedRows()).toBe(50);
+    observer.close();
+  });
+
+  test("a failing write fails alone; the rest of its batch commits", async () => {
+    const queue = new WriteQueue(db);
+    const results = await Promise.allSettled([
+      queue.submit(insert("a")),
+      queue.submit(() => {
+        insert("half")();
+        throw new StatusBoxError("conflict", "refused");
+      }),
+      queue.submit(insert(null)), // NOT NULL violation
+      queue.submit(insert("b")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(values()).toEqual(["a", "b"]);
+  });
+
+  test("a batch is bounded in size", async () => {
+    const queue = new WriteQueue(db, { maxBatch: 10 });
+    const batches: number[] = [];
+    let current = -1;
+    const ops = Array.from({ length: 35 }, () =>
+      queue.submit(() => {
+        const inBatch = (db.query("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+        if (inBatch % 10 === 0 && inBatch !== current) {
+          batches.push(inBatch);
+          current = inBatch;
+        }
+        insert("x")();
+      }),
+    );
+    await Promise.all(ops);
+    expect(values().length).toBe(35);
+    expect(batches).toEqual([0, 10, 20, 30]);
+  });
+
+  test("writes wait for another process's lock, then succeed", async () => {
+    const queue = new WriteQueue(db, { lockWaitMs: 3000 });
+    const other = new Database(join(dir.path, "queue.db"));
+    other.run("BEGIN IMMEDIATE");
+    const pending = queue.submit(insert("after-lock"));
+    await Bun.sleep(200);
+    expect(values()).toEqual([]);
+    other.run("COMMIT");
+    other.close();
+    await pending;
+    expect(values()).toEqual(["after-lock"]);
+  });
+
+  test("a lock held too long fails the writes with a 503, and the queue recovers", async () => {
+    const queue = new WriteQueue(db, { lockWaitMs: 200 });
+    const other = new Database(join(dir.path, "queue.db"));
+    other.run("BEGIN IMMEDIATE");
+    const error = await queue.submit(insert("x")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatusBoxError);
+    expect((error as StatusBoxError).status).toBe(503);
+    other.run("COMMIT");
+    other.close();
+    await queue.submit(insert("y"));
+    expect(values()).toEqual(["y"]);
+  });
+
+  test("close waits for submitted writes and refuses new ones", async () => {
+    const queue = new WriteQueue(db);
+    const pending = queue.submit(insert("last"));
+    await queue.close();
+    await pending;
+    expect(values()).toEqual(["last"]);
+    const refused = await queue.submit(insert("late")).catch((e: unknown) => e);
+    expect((refused as StatusBoxError).status).toBe(503);
+  });
+});
