@@ -46,6 +46,26 @@ export const createJobSchema = z.object({
 
 export const logEventSchema = z.object({ message: messageField });
 
+/** The most events one `POST /api/jobs/:id/events` may carry. */
+export const MAX_BATCH_EVENTS = 1000;
+
+/** One item of a batch: a bare message, or `{message, stream?}`. */
+const batchItemSchema = z.preprocess(
+  (item) => (typeof item === "string" ? { message: item } : item),
+  z.object(
+    {
+      message: messageField,
+      stream: z.enum(["stdout", "stderr"], { error: "stream must be stdout or stderr" }).nullish(),
+    },
+    { error: "must be a string or an object with a message" },
+  ),
+);
+
+export const batchEventsSchema = z
+  .array(batchItemSchema, { error: "messages must be an array" })
+  .min(1, "messages must hold at least one message")
+  .max(MAX_BATCH_EVENTS, `messages must hold at most ${MAX_BATCH_EVENTS} messages`);
+
 export const endSignalSchema = z.object({
   message: messageField.optional(),
   exitCode: z

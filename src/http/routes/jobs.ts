@@ -3,6 +3,7 @@ import { conflict } from "../../domain/errors.ts";
 import { END_SIGNALS, type EndSignal } from "../../domain/run.ts";
 import type { RunService } from "../../domain/run-service.ts";
 import { readBody, validate } from "../body.ts";
+import { parseEventBatch } from "../event-batch.ts";
 import { errorResponse } from "../errors.ts";
 import { parseRunId } from "../params.ts";
 import {
@@ -51,6 +52,14 @@ export function jobRoutes(runs: RunService): Hono {
     const query = validate(listEventsQuery, c.req.query());
     const events = runs.events(id, query.after, query.limit);
     return c.json({ status: "ok", events: events.map(eventToJson) });
+  });
+
+  // Many lines in one request (a wrapper shipping a command's output), stored in one write.
+  app.post("/:id/events", async (c) => {
+    const id = parseRunId(c.req.param("id"));
+    const lines = parseEventBatch(await c.req.text());
+    await runs.log(id, lines);
+    return c.json({ status: "ok", stored: lines.length });
   });
 
   for (const signal of END_SIGNALS) {
