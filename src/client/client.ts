@@ -1,0 +1,198 @@
+import { MESSAGE_LIMIT_BYTES } from "../domain/message.ts";
+import { batchBody, toBatches, toLines } from "./batches.ts";
+import { connectionError, StatusBoxApiError } from "./errors.ts";
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
+import type { EndDetails, EndSignal, Job, JobEvent, JobStatus, LogItem, NewJob } from "./types.ts";
+
+export const DEFAULT_URL = "http://127.0.0.1:8080";
+
+const utf8 = new TextEncoder();
+
+export interface ClientOptions {
+  /** The daemon's base URL, possibly with a path prefix behind a proxy. */
+  url?: string;
+  /** An API key's secret; without one, the daemon answers 401. */
+  key?: string;
+  retry?: Partial<RetryOptions>;
+  /** How long one attempt may take before it counts as a connection error. */
+  timeoutMs?: number;
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Per-call override, e.g. fewer retries where waiting would hold up a command. */
+export interface CallOptions {
+  retries?: number;
+}
+
+interface RequestSpec {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  idempotent: boolean;
+  call?: CallOptions;
+}
+
+/**
+ * A typed client of the StatusBox API: create a run, log to it (one line or many), end it,
+ * read it. Every method throws StatusBoxApiError when the daemon answers an error (with its
+ * HTTP status and message) and StatusBoxConnectionError when it cannot be reached. Requests
+ * are retried with backoff on connection errors and 5xx answers, as far as that is safe: see
+ * `isRetryable`.
+ */
+export class StatusBoxClient {
+  readonly url: string;
+  private readonly key: string | undefined;
+  private readonly retry: RetryOptions;
+  private readonly timeoutMs: number;
+  private readonly fetch: NonNullable<ClientOptions["fetch"]>;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: ClientOptions = {}) {
+    this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, "");
+    this.key = options.key || undefined;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
+  }
+
+  /** Creates a run; answers its id. */
+  async create(job: NewJob, call?: CallOptions): Promise<number> {
+    const spec = { method: "POST", path: "/api/jobs/", body: job, idempotent: false, call };
+    const answer = await this.request<{ id: number }>(spec as RequestSpec);
+    return answer!.id;
+  }
+
+  /** Logs one message; one longer than the 16 KiB limit is sent as several, not cut. */
+  async log(id: number, message: string, call?: CallOptions): Promise<void> {
+    if (utf8.encode(message).length > MESSAGE_LIMIT_BYTES) {
+      await this.logBatch(id, [message], call);
+      return;
+    }
+    const body = { message };
+    await this.request({ method: "POST", path: `/api/jobs/${id}`, body, idempotent: false, call });
+  }
+
+  /**
+   * Logs many lines, in order, in as few requests as the daemon's limits allow (each stored
+   * in one transaction). Long messages are split. Answers how many events were stored.
+   */
+  async logBatch(id: number, items: LogItem[], call?: CallOptions): Promise<number> {
+    let stored = 0;
+    for (const batch of toBatches(toLines(items))) {
+      const path = `/api/jobs/${id}/events`;
+      const body = batchBody(batch);
+      await this.request({ method: "POST", path, body, idempotent: false, call });
+      stored += batch.length;
+    }
+    return stored;
+  }
+
+  /**
+   * Sends an end signal. The same signal again succeeds and changes nothing, so it is retried
+   * freely; a different one on a finished run throws a 409 StatusBoxApiError (`jobStatus`).
+   */
+  async end(id: number, signal: EndSignal, details: EndDetails = {}, call?: CallOptions) {
+    const path = `/api/jobs/${id}/${signal}`;
+    await this.request({ method: "POST", path, body: details, idempotent: true, call });
+  }
+
+  complete = (id: number, details?: EndDetails) => this.end(id, "complete", details);
+  fail = (id: number, details?: EndDetails) => this.end(id, "fail", details);
+  cancel = (id: number, details?: EndDetails) => this.end(id, "cancel", details);
+
+  async get(id: number): Promise<Job> {
+    const answer = await this.request<{ job: Job }>(this.read(`/api/jobs/${id}`));
+    return answer!.job;
+  }
+
+  /** Runs, newest first; `next` is the `before` of the following page, or null. */
+  async list(filter: { status?: JobStatus; name?: string; limit?: number; before?: number } = {}) {
+    const query = toQuery(filter);
+    const answer = await this.request<{ jobs: Job[]; next: number | null }>(
+      this.read(`/api/jobs${query}`),
+    );
+    return answer!;
+  }
+
+  /** One page of a run's events, oldest first, with ids above `after`. */
+  async events(id: number, page: { after?: number; limit?: number } = {}): Promise<JobEvent[]> {
+    const answer = await this.request<{ events: JobEvent[] }>(
+      this.read(`/api/jobs/${id}/events${toQuery(page)}`),
+    );
+    return answer!.events;
+  }
+
+  /** Every event of a run, oldest first, fetched page by page. */
+  async allEvents(id: number): Promise<JobEvent[]> {
+    const all: JobEvent[] = [];
+    for (;;) {
+      const page = await this.events(id, { after: all.at(-1)?.id ?? 0, limit: 1000 });
+      all.push(...page);
+      if (page.length < 1000) return all;
+    }
+  }
+
+  private read(path: string): RequestSpec {
+    return { method: "GET", path, idempotent: true };
+  }
+
+  private async request<T>(spec: RequestSpec): Promise<T | null> {
+    const retries = spec.call?.retries ?? this.retry.retries;
+    return withRetry(() => this.attempt<T>(spec), {
+      ...this.retry,
+      retries,
+      idempotent: spec.idempotent,
+      sleep: this.sleep,
+    });
+  }
+
+  private async attempt<T>(spec: RequestSpec): Promise<T | null> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.key) headers.authorization = `ApiKey ${this.key}`;
+    if (spec.body !== undefined) headers["content-type"] = "application/json";
+
+    let status: number;
+    let text: string;
+    let response: Response;
+    try {
+      response = await this.fetch(this.url + spec.path, {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw connectionError(this.url, error);
+    }
+
+    if (status >= 200 && status < 300) return text.trim() === "" ? null : (JSON.parse(text) as T);
+    throw apiError(response, text);
+  }
+}
+
+function apiError(response: Response, text: string): StatusBoxApiError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      body = parsed as typeof body;
+  } catch {
+    // Not our JSON (a proxy's HTML page, say): the status line is all there is to say.
+  }
+  const message =
+    typeof body.error === "string" ? body.error : `HTTP ${response.status} ${response.statusText}`;
+  const code = typeof body.code === "string" ? body.code : "http_error";
+  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;
+  return new StatusBoxApiError(response.status, code, message, body, retryAfterMs);
+}
+
+function toQuery(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "";
+  return `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+}
