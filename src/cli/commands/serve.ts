@@ -77,6 +77,9 @@ Stops cleanly on SIGTERM or SIGINT.
     const stopped = await waitForSignal();
     logger.info("shutting down", { signal: stopped });
     await daemon.stop();
+    // Nothing should keep the process alive now; if something does, it must not hold up
+    // a service manager waiting for the exit.
+    setTimeout(() => process.exit(0), 1000).unref();
     return 0;
   },
 };
