@@ -35,6 +35,8 @@ export interface Run {
   exitCode: number | null;
   endMessage: string | null;
   eventCount: number;
+  /** How many of its oldest events retention dropped to keep it under the per-run limit. */
+  eventsDropped: number;
 }
 
 export interface RunEvent {

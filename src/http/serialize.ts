@@ -19,6 +19,7 @@ export function runToJson(run: Run) {
     exitCode: run.exitCode,
     message: run.endMessage,
     eventCount: run.eventCount,
+    eventsDropped: run.eventsDropped,
   };
 }
 

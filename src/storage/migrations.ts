@@ -59,9 +59,15 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "runs record how many of their events retention dropped",
+    sql: "ALTER TABLE runs ADD COLUMN events_dropped INTEGER NOT NULL DEFAULT 0",
+  },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The newest step's version (steps may land out of order while they are being written). */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 /** Applies every step newer than the database's version, each in its own transaction. */
 export function migrate(db: Database): void {
@@ -74,7 +80,8 @@ export function migrate(db: Database): void {
     );
   }
 
-  for (const migration of MIGRATIONS) {
+  const ordered = [...MIGRATIONS].sort((a, b) => a.version - b.version);
+  for (const migration of ordered) {
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.run(migration.sql);

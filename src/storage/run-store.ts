@@ -14,6 +14,7 @@ interface RunRow {
   exit_code: number | null;
   end_message: string | null;
   event_count: number;
+  events_dropped: number;
 }
 
 interface EventRow {
@@ -55,6 +56,7 @@ const toRun = (row: RunRow): Run => ({
   exitCode: row.exit_code,
   endMessage: row.end_message,
   eventCount: row.event_count,
+  eventsDropped: row.events_dropped,
 });
 
 const toEvent = (row: EventRow): RunEvent => ({
