@@ -138,6 +138,33 @@ describe("POST /api/jobs/:id/events", () => {
     }
   });
 
+  test("a batch repeated with the same Idempotency-Key is stored once", async () => {
+    const id = await createRun(daemon);
+    const other = await createRun(daemon);
+    const send = (runId: number, key: string) =>
+      daemon.request(`/api/jobs/${runId}/events`, {
+        method: "POST",
+        headers: { "idempotency-key": key },
+        body: JSON.stringify(["a", "b"]),
+      });
+
+    const answers = await Promise.all([send(id, "k1"), send(id, "k1"), send(id, "k1")]);
+    const again = await send(id, "k1");
+    await send(id, "k2");
+    await send(other, "k1");
+
+    for (const answer of [...answers, again]) {
+      expect(await answer.json()).toEqual({ status: "ok", stored: 2 });
+    }
+    expect((await logEvents(id)).map((e) => e.message)).toEqual(["a", "b", "a", "b"]);
+    expect((await logEvents(other)).length).toBe(2);
+    const tooLong = await send(id, "k".repeat(201));
+    expect(await errorOf(tooLong)).toEqual({
+      status: 400,
+      error: "Idempotency-Key must be at most 200 characters",
+    });
+  });
+
   test("logs on a finished run are still stored, and a read-only key is refused", async () => {
     const id = await createRun(daemon);
     await daemon.post(`/jobs/${id}/complete`);

@@ -182,6 +182,28 @@ describe("StatusBoxClient retries", () => {
     expect(creating.calls.length).toBe(1);
   });
 
+  test("a batch whose answer was lost is retried and still stored once", async () => {
+    const id = await client.create({ name: "x", timeoutSeconds: 60 });
+    let calls = 0;
+    const lossy = new StatusBoxClient({
+      url: daemon.url,
+      key: daemon.key,
+      sleep: noSleep,
+      fetch: async (input, init) => {
+        const answer = await fetch(input, init);
+        if (++calls === 1) reset(); // stored by the daemon, but the answer never arrives
+        return answer;
+      },
+    });
+
+    await lossy.logBatch(id, ["only once", "me too"]);
+    await lossy.log(id, "single");
+
+    expect(calls).toBe(3);
+    const logs = (await client.allEvents(id)).filter((e) => e.kind === "log");
+    expect(logs.map((e) => e.message)).toEqual(["only once", "me too", "single"]);
+  });
+
   test("gives up on an unreachable daemon after its retries, naming the URL", async () => {
     const server = Bun.serve({ port: 0, fetch: () => new Response("") });
     const url = `http://127.0.0.1:${server.port}`;

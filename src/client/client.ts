@@ -1,12 +1,9 @@
-import { MESSAGE_LIMIT_BYTES } from "../domain/message.ts";
 import { batchBody, toBatches, toLines } from "./batches.ts";
 import { connectionError, StatusBoxApiError } from "./errors.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 import type { EndDetails, EndSignal, Job, JobEvent, JobStatus, LogItem, NewJob } from "./types.ts";
 
 export const DEFAULT_URL = "http://127.0.0.1:8080";
-
-const utf8 = new TextEncoder();
 
 export interface ClientOptions {
   /** The daemon's base URL, possibly with a path prefix behind a proxy. */
@@ -25,10 +22,19 @@ export interface CallOptions {
   retries?: number;
 }
 
+export interface BatchOptions extends CallOptions {
+  /**
+   * Names this batch for the daemon, so that sending it again (after an answer was lost)
+   * stores it once. Defaults to a fresh random key per call.
+   */
+  idempotencyKey?: string;
+}
+
 interface RequestSpec {
   method: "GET" | "POST";
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
   idempotent: boolean;
   call?: CallOptions;
 }
@@ -64,26 +70,27 @@ export class StatusBoxClient {
     return answer!.id;
   }
 
-  /** Logs one message; one longer than the 16 KiB limit is sent as several, not cut. */
-  async log(id: number, message: string, call?: CallOptions): Promise<void> {
-    if (utf8.encode(message).length > MESSAGE_LIMIT_BYTES) {
-      await this.logBatch(id, [message], call);
-      return;
-    }
-    const body = { message };
-    await this.request({ method: "POST", path: `/api/jobs/${id}`, body, idempotent: false, call });
+  /**
+   * Logs one message. It goes through the batch route, so that a retry is stored once; one
+   * longer than the 16 KiB limit is stored as several events, not cut.
+   */
+  async log(id: number, message: string, options: BatchOptions = {}): Promise<void> {
+    await this.logBatch(id, [message], options);
   }
 
   /**
    * Logs many lines, in order, in as few requests as the daemon's limits allow (each stored
-   * in one transaction). Long messages are split. Answers how many events were stored.
+   * in one transaction). Long messages are split. Each request carries an Idempotency-Key,
+   * so retries after a lost answer are safe. Answers how many events were stored.
    */
-  async logBatch(id: number, items: LogItem[], call?: CallOptions): Promise<number> {
+  async logBatch(id: number, items: LogItem[], options: BatchOptions = {}): Promise<number> {
+    const key = options.idempotencyKey ?? crypto.randomUUID();
+    const path = `/api/jobs/${id}/events`;
     let stored = 0;
-    for (const batch of toBatches(toLines(items))) {
-      const path = `/api/jobs/${id}/events`;
+    for (const [n, batch] of toBatches(toLines(items)).entries()) {
+      const headers = { "idempotency-key": `${key}-${n}` };
       const body = batchBody(batch);
-      await this.request({ method: "POST", path, body, idempotent: false, call });
+      await this.request({ method: "POST", path, body, headers, idempotent: true, call: options });
       stored += batch.length;
     }
     return stored;
@@ -149,7 +156,7 @@ export class StatusBoxClient {
   }
 
   private async attempt<T>(spec: RequestSpec): Promise<T | null> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...spec.headers };
     if (this.key) headers.authorization = `ApiKey ${this.key}`;
     if (spec.body !== undefined) headers["content-type"] = "application/json";
 

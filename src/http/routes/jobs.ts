@@ -3,7 +3,7 @@ import { conflict } from "../../domain/errors.ts";
 import { END_SIGNALS, type EndSignal } from "../../domain/run.ts";
 import type { RunService } from "../../domain/run-service.ts";
 import { readBody, validate } from "../body.ts";
-import { parseEventBatch } from "../event-batch.ts";
+import { parseEventBatch, RecentBatches } from "../event-batch.ts";
 import { errorResponse } from "../errors.ts";
 import { parseRunId } from "../params.ts";
 import {
@@ -54,12 +54,15 @@ export function jobRoutes(runs: RunService): Hono {
     return c.json({ status: "ok", events: events.map(eventToJson) });
   });
 
-  // Many lines in one request (a wrapper shipping a command's output), stored in one write.
+  // Many lines in one request (a wrapper shipping a command's output), stored in one write;
+  // an Idempotency-Key makes a retried batch safe.
+  const batches = new RecentBatches();
   app.post("/:id/events", async (c) => {
     const id = parseRunId(c.req.param("id"));
     const lines = parseEventBatch(await c.req.text());
-    await runs.log(id, lines);
-    return c.json({ status: "ok", stored: lines.length });
+    const key = c.req.header("idempotency-key");
+    const stored = await batches.once(id, key, () => runs.log(id, lines).then(() => lines.length));
+    return c.json({ status: "ok", stored });
   });
 
   for (const signal of END_SIGNALS) {
