@@ -1,0 +1,48 @@
+/** How much history the daemon keeps. */
+export interface RetentionPolicy {
+  /** A finished run is removed, with its events, this many days after it finished. */
+  days: number;
+  /** A finished run keeps at most this many events; its oldest go first. */
+  maxEventsPerRun: number;
+}
+
+/** The hosted service kept 60 days of history; we promise the same by default. */
+export const DEFAULT_RETENTION_DAYS = 60;
+export const DEFAULT_MAX_EVENTS_PER_RUN = 10_000;
+
+export const DEFAULT_POLICY: RetentionPolicy = {
+  days: DEFAULT_RETENTION_DAYS,
+  maxEventsPerRun: DEFAULT_MAX_EVENTS_PER_RUN,
+};
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60 * 1000,
+  h: 60 * 60 * 1000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+};
+
+/**
+ * Reads an age such as `30d`, `12h`, `90m`, `2w` or `1.5d` into days. Answers null for
+ * anything else (no unit, zero, negative, garbage), so the caller can name its own flag.
+ */
+export function parseAgeDays(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  if (!match) return null;
+  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
+  return ms > 0 && Number.isFinite(ms) ? ms / DAY_MS : null;
+}
+
+/** `60 days`, `12 hours`, `1.5 days`: how an age reads in the CLI's output. */
+export function describeDays(days: number): string {
+  if (days >= 1) return `${trim(days)} day${days === 1 ? "" : "s"}`;
+  const hours = days * 24;
+  if (hours >= 1) return `${trim(hours)} hour${hours === 1 ? "" : "s"}`;
+  const minutes = hours * 60;
+  return `${trim(minutes)} minute${minutes === 1 ? "" : "s"}`;
+}
+
+const trim = (n: number) => String(Math.round(n * 100) / 100);

@@ -1,0 +1,96 @@
+import type { Database, Statement } from "bun:sqlite";
+
+/**
+ * The SQL of pruning. Every write here is bounded by a LIMIT, so that one call stays short
+ * enough to share the write transaction with request writes. None of them ever touches a
+ * run that is still running.
+ */
+export class PruneStore {
+  private readonly oldRuns: Statement<{ id: number }>;
+  private readonly deleteEvents: Statement;
+  private readonly deleteEmptyRun: Statement;
+  private readonly overLimit: Statement<{ id: number }>;
+  private readonly maxId: Statement<{ id: number | null }>;
+  private readonly recordDropped: Statement;
+  private readonly eventCount: Statement<{ event_count: number }>;
+
+  constructor(readonly db: Database) {
+    // `created_at < cutoff` is implied by `finished_at < cutoff`; it is there so that the
+    // created_at index bounds the scan to old runs instead of the whole table.
+    this.oldRuns = db.query(
+      `SELECT id FROM runs
+       WHERE created_at < $cutoff AND status != 'running' AND finished_at < $cutoff
+       ORDER BY created_at LIMIT $limit`,
+    );
+    this.deleteEvents = db.query(
+      `DELETE FROM events WHERE id IN
+         (SELECT id FROM events WHERE run_id = $runId ORDER BY id LIMIT $limit)`,
+    );
+    // A log line may still arrive for a finished run between two batches: the run goes
+    // only once no event is left, in the same transaction as the check.
+    this.deleteEmptyRun = db.query(
+      `DELETE FROM runs WHERE id = $runId AND status != 'running'
+         AND NOT EXISTS (SELECT 1 FROM events WHERE run_id = $runId)`,
+    );
+    this.overLimit = db.query(
+      `SELECT id FROM runs
+       WHERE id > $after AND id <= $until AND status != 'running' AND event_count > $max
+       ORDER BY id`,
+    );
+    this.maxId = db.query("SELECT max(id) AS id FROM runs");
+    this.eventCount = db.query(
+      "SELECT event_count FROM runs WHERE id = $runId AND status != 'running'",
+    );
+    this.recordDropped = db.query(
+      `UPDATE runs SET event_count = event_count - $n, events_dropped = events_dropped + $n
+       WHERE id = $runId`,
+    );
+  }
+
+  /** Finished runs that ended before `cutoff` (ms), oldest first. */
+  oldRunIds(cutoff: number, limit: number): number[] {
+    return this.oldRuns.all({ cutoff, limit }).map((row) => row.id);
+  }
+
+  /** Deletes up to `limit` of a run's oldest events; answers how many went. */
+  deleteOldestEvents(runId: number, limit: number): number {
+    return this.deleteEvents.run({ runId, limit }).changes;
+  }
+
+  /** Deletes a finished run that has no event left; answers whether it did. */
+  deleteRunIfEmpty(runId: number): boolean {
+    return this.deleteEmptyRun.run({ runId }).changes === 1;
+  }
+
+  /** Finished runs with ids in (after, until] that hold more than `max` events. */
+  runsOverLimit(after: number, until: number, max: number): number[] {
+    return this.overLimit.all({ after, until, max }).map((row) => row.id);
+  }
+
+  /**
+   * Drops up to `limit` of a finished run's oldest events beyond `max`, and records the
+   * drop on the run. The excess is read here, inside the write, so that two pruners (the
+   * daemon's and `statusbox prune`) never drop more than the excess between them.
+   */
+  trimRun(runId: number, max: number, limit: number): number {
+    const count = this.eventCount.get({ runId })?.event_count ?? 0;
+    const excess = Math.min(limit, count - max);
+    if (excess <= 0) return 0;
+    const dropped = this.deleteOldestEvents(runId, excess);
+    if (dropped > 0) this.recordDropped.run({ runId, n: dropped });
+    return dropped;
+  }
+
+  highestRunId(): number {
+    return this.maxId.get()?.id ?? 0;
+  }
+
+  /**
+   * Copies the WAL into the database and truncates it to zero bytes. Must run outside a
+   * transaction. Answers false when a reader still needed old pages (the WAL then stays).
+   */
+  checkpoint(): boolean {
+    const row = this.db.query<{ busy: number }, []>("PRAGMA wal_checkpoint(TRUNCATE)").get();
+    return row?.busy === 0;
+  }
+}

@@ -1,0 +1,154 @@
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../domain/clock.ts";
+import type { WriteCommitter } from "../domain/ports.ts";
+import { DAY_MS, type RetentionPolicy } from "./policy.ts";
+import { PruneStore } from "./prune-store.ts";
+
+export interface PruneReport {
+  /** Runs that finished before this time (ms) were removed. */
+  cutoff: number;
+  runsDeleted: number;
+  /** Events removed with those runs. */
+  eventsDeleted: number;
+  /** Finished runs over the per-run limit that lost their oldest events. */
+  runsTrimmed: number;
+  eventsDropped: number;
+  /** Whether the WAL was checkpointed and truncated afterwards. */
+  checkpointed: boolean;
+  /** Whether the pass was asked to stop before it had finished. */
+  interrupted: boolean;
+}
+
+export interface PrunerOptions {
+  db: Database;
+  writes: WriteCommitter;
+  clock: Clock;
+  policy: RetentionPolicy;
+  /** The most rows one transaction deletes: the bound on how long a batch holds the lock. */
+  batchRows?: number;
+  /** How many run ids one read looks at when searching for runs over the event limit. */
+  scanRows?: number;
+  /** A pass that removed at least this many rows checkpoints and truncates the WAL. */
+  checkpointAfterRows?: number;
+}
+
+/** How many old runs one batch considers; their events share the batch's row budget. */
+const RUNS_PER_BATCH = 100;
+
+/**
+ * Removes what the retention policy no longer keeps: finished runs older than `days` (with
+ * their events), and the oldest events of finished runs holding more than
+ * `maxEventsPerRun`. A running run is never touched, however old or large.
+ *
+ * Work goes in small batches, each its own write through the write queue, so request writes
+ * interleave with it; the event loop gets a turn between batches. After a large pass the WAL
+ * is checkpointed and truncated, so that it does not keep the size of everything deleted.
+ */
+export class Pruner {
+  private readonly store: PruneStore;
+  private readonly batchRows: number;
+  private readonly scanRows: number;
+  private readonly checkpointAfterRows: number;
+
+  constructor(private readonly options: PrunerOptions) {
+    this.store = new PruneStore(options.db);
+    this.batchRows = options.batchRows ?? 500;
+    this.scanRows = options.scanRows ?? 5000;
+    this.checkpointAfterRows = options.checkpointAfterRows ?? 10_000;
+  }
+
+  /** One full pass. `shouldStop` is asked between batches; a stopped pass reports so. */
+  async prune(shouldStop: () => boolean = () => false): Promise<PruneReport> {
+    const { policy, clock } = this.options;
+    const report: PruneReport = {
+      cutoff: clock.now() - policy.days * DAY_MS,
+      runsDeleted: 0,
+      eventsDeleted: 0,
+      runsTrimmed: 0,
+      eventsDropped: 0,
+      checkpointed: false,
+      interrupted: false,
+    };
+
+    await this.pruneOldRuns(report, shouldStop);
+    await this.trimLargeRuns(report, shouldStop);
+    report.interrupted = shouldStop();
+
+    const rows = report.runsDeleted + report.eventsDeleted + report.eventsDropped;
+    if (rows >= this.checkpointAfterRows && !report.interrupted) {
+      report.checkpointed = this.checkpoint();
+    }
+    return report;
+  }
+
+  private async pruneOldRuns(report: PruneReport, shouldStop: () => boolean): Promise<void> {
+    while (!shouldStop()) {
+      const step = await this.options.writes.submit(() => this.oldRunsBatch(report.cutoff));
+      report.runsDeleted += step.runs;
+      report.eventsDeleted += step.events;
+      // A batch that removed nothing means nothing old is left that can be removed.
+      if (step.runs === 0 && step.events === 0) return;
+      await nextTurn();
+    }
+  }
+
+  /** Inside a write: deletes the events of old runs, then each run once it is empty. */
+  private oldRunsBatch(cutoff: number): { runs: number; events: number } {
+    let budget = this.batchRows;
+    let runs = 0;
+    let events = 0;
+    for (const id of this.store.oldRunIds(cutoff, RUNS_PER_BATCH)) {
+      const deleted = this.store.deleteOldestEvents(id, budget);
+      events += deleted;
+      budget -= deleted;
+      if (budget <= 0) break;
+      if (this.store.deleteRunIfEmpty(id)) {
+        runs++;
+        budget--;
+      }
+    }
+    return { runs, events };
+  }
+
+  private async trimLargeRuns(report: PruneReport, shouldStop: () => boolean): Promise<void> {
+    const max = this.options.policy.maxEventsPerRun;
+    const highest = this.store.highestRunId();
+    for (let after = 0; after < highest && !shouldStop(); after += this.scanRows) {
+      // A read outside the write queue: short, and it sees only committed rows.
+      const ids = this.store.runsOverLimit(after, after + this.scanRows, max);
+      for (const id of ids) {
+        const dropped = await this.trimRun(id, max, shouldStop);
+        if (dropped > 0) report.runsTrimmed++;
+        report.eventsDropped += dropped;
+      }
+      await nextTurn();
+    }
+  }
+
+  private async trimRun(id: number, max: number, shouldStop: () => boolean): Promise<number> {
+    let total = 0;
+    while (!shouldStop()) {
+      const dropped = await this.options.writes.submit(() =>
+        this.store.trimRun(id, max, this.batchRows),
+      );
+      total += dropped;
+      if (dropped < this.batchRows) break;
+      await nextTurn();
+    }
+    return total;
+  }
+
+  private checkpoint(): boolean {
+    // A checkpoint cannot run inside a transaction; between the write queue's batches there
+    // is none, since each batch begins and commits within one turn of the event loop.
+    if (this.options.db.inTransaction) return false;
+    try {
+      return this.store.checkpoint();
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Lets timers and incoming requests run before the next batch. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

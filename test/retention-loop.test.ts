@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { statSync } from "node:fs";
+import { createLogger } from "../src/log/logger.ts";
+import { DAY_MS } from "../src/retention/policy.ts";
+import { Pruner, type PrunerOptions } from "../src/retention/pruner.ts";
+import { RetentionLoop } from "../src/retention/retention-loop.ts";
+import { countRows, openRunDb, type RunDb } from "./helpers/run-db.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+let t: RunDb;
+beforeEach(() => (t = openRunDb()));
+afterEach(() => t.close());
+
+const pruner = (options: Partial<PrunerOptions> = {}) =>
+  new Pruner({
+    db: t.db,
+    writes: t.writes,
+    clock: t.clock,
+    policy: { days: 1, maxEventsPerRun: 10_000 },
+    ...options,
+  });
+
+/** `count` finished runs of `lines` log lines each, made old enough to prune. */
+async function oldRuns(count: number, lines: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const run = await t.runs.create({ name: `job-${i % 3}`, timeoutSeconds: 60 });
+    const batch = Array.from({ length: lines }, (_, j) => ({ message: `line ${j}` }));
+    if (lines > 0) await t.runs.log(run.id, batch);
+    await t.runs.end(run.id, "complete");
+  }
+  t.clock.advance(2 * DAY_MS);
+}
+
+describe("pruning in the background", () => {
+  test("removes old runs in batches of at most batchRows rows each", async () => {
+    await oldRuns(30, 20); // 30 runs of 22 events
+    const rowsPerWrite: number[] = [];
+    const writes = {
+      submit: <T>(op: () => T) =>
+        t.writes.submit(() => {
+          const before = totalChanges();
+          const value = op();
+          rowsPerWrite.push(totalChanges() - before);
+          return value;
+        }),
+    };
+
+    const report = await pruner({ writes, batchRows: 40 }).prune();
+
+    expect(report).toMatchObject({ runsDeleted: 30, eventsDeleted: 660 });
+    expect(countRows(t.db, "runs")).toBe(0);
+    expect(countRows(t.db, "events")).toBe(0);
+    expect(Math.max(...rowsPerWrite)).toBeLessThanOrEqual(40);
+    expect(rowsPerWrite.length).toBeGreaterThan(660 / 40);
+  });
+
+  test("request writes are committed while a long prune is still going", async () => {
+    await oldRuns(20, 100);
+    let pruneDone = false;
+    const pass = pruner({ batchRows: 20 })
+      .prune()
+      .then((report) => ((pruneDone = true), report));
+
+    const created = await t.runs.create({ name: "meanwhile", timeoutSeconds: 60 });
+    expect(pruneDone).toBe(false);
+    expect(t.runs.get(created.id).status).toBe("running");
+    expect((await pass).runsDeleted).toBe(20);
+    expect(t.runs.get(created.id).name).toBe("meanwhile");
+  });
+
+  test("a large prune checkpoints and truncates the WAL; a small one leaves it", async () => {
+    await oldRuns(10, 50);
+    const small = await pruner({ checkpointAfterRows: 10_000 }).prune();
+    expect(small.checkpointed).toBe(false);
+    expect(statSync(`${t.dbPath}-wal`).size).toBeGreaterThan(0);
+
+    await oldRuns(10, 50);
+    const large = await pruner({ checkpointAfterRows: 100 }).prune();
+    expect(large.checkpointed).toBe(true);
+    expect(statSync(`${t.dbPath}-wal`).size).toBe(0);
+  });
+
+  test("a pass asked to stop ends after its current batch and says so", async () => {
+    await oldRuns(10, 100);
+    let batches = 0;
+    const report = await pruner({ batchRows: 50 }).prune(() => ++batches > 3);
+    expect(report.interrupted).toBe(true);
+    expect(report.eventsDeleted).toBeLessThanOrEqual(150);
+    expect(countRows(t.db, "runs")).toBeGreaterThan(0);
+  });
+
+  test("the loop prunes on its own, logs what it removed, and stops cleanly", async () => {
+    await oldRuns(3, 2);
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) });
+    const loop = new RetentionLoop(pruner(), logger, { firstDelayMs: 0, intervalMs: 60_000 });
+
+    loop.start();
+    await waitFor(() => lines.find((line) => line.includes("retention pruned")), {
+      what: "the retention log line",
+    });
+    await loop.stop();
+
+    expect(countRows(t.db, "runs")).toBe(0);
+    expect(lines.join("")).toMatch(/retention pruned runs=3 events=12 events_dropped=0/);
+    expect(loop.totals).toMatchObject({ runsDeleted: 3, eventsDeleted: 12, passes: 1 });
+  });
+
+  test("a failed pass is logged as a warning and the loop carries on", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) });
+    const failing = { prune: () => Promise.reject(new Error("disk I/O error")) } as never;
+    const loop = new RetentionLoop(failing, logger);
+
+    expect(await loop.runNow()).toBeNull();
+    expect(lines.join("")).toMatch(/WARN .*retention pass failed.*disk I\/O error/);
+    await loop.stop();
+  });
+});
+
+function totalChanges(): number {
+  return t.db.query<{ n: number }, []>("SELECT total_changes() AS n").get()!.n;
+}
