@@ -25,8 +25,7 @@ async function runWithLines(lines: number, open = false): Promise<number> {
   return run.id;
 }
 
-const messages = (runId: number) =>
-  t.runs.events(runId, 0, 100_000).map((event) => event.message);
+const messages = (runId: number) => t.runs.events(runId, 0, 100_000).map((event) => event.message);
 
 describe("retention by events per run", () => {
   test("drops a finished run's oldest events beyond the limit and records how many", async () => {

@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
 import { configCheckCommand } from "./config-check.ts";
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
+import { pruneCommand } from "./prune.ts";
 import { serveCommand } from "./serve.ts";
 
 /** Every subcommand, in the order `statusbox --help` lists them. */
@@ -10,4 +11,5 @@ export const COMMANDS: Command[] = [
   keysListCommand,
   keysRevokeCommand,
   configCheckCommand,
+  pruneCommand,
 ];

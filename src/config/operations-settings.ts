@@ -1,0 +1,119 @@
+import { UsageError, type OptionSpecs, type ParsedArgs } from "../cli/command.ts";
+import type { LogLevel } from "../log/logger.ts";
+import { DEFAULT_POLICY, type RetentionPolicy } from "../retention/policy.ts";
+import type { ConfigFile } from "./config-file.ts";
+import { resolveSetting } from "./settings.ts";
+
+export type LogFormat = "text" | "json";
+
+export interface LogSettings {
+  format: LogFormat;
+  level: LogLevel;
+  /** One line per HTTP request: method, route, status, duration; never a body. */
+  requests: boolean;
+}
+
+export interface OperationsSettings {
+  retention: RetentionPolicy;
+  log: LogSettings;
+  /** Serve `/metrics` without a key to clients on a loopback address. */
+  metricsOpenOnLoopback: boolean;
+}
+
+/** The flags behind these settings, for `serve` (and `--retention-*` for `prune`). */
+export const RETENTION_OPTIONS = {
+  "retention-days": { type: "string" },
+  "max-events-per-run": { type: "string" },
+} as const satisfies OptionSpecs;
+
+export const OPERATIONS_OPTIONS = {
+  ...RETENTION_OPTIONS,
+  "log-format": { type: "string" },
+  "log-level": { type: "string" },
+  "log-requests": { type: "boolean" },
+  "metrics-open-on-loopback": { type: "boolean" },
+} as const satisfies OptionSpecs;
+
+const LOG_LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
+
+/**
+ * Retention, log and metrics settings: flags, then STATUSBOX_* variables, then the config
+ * file's [retention], [log] and [metrics], then defaults. A bad value throws UsageError
+ * naming the flag.
+ */
+export function resolveOperationsSettings(
+  args: ParsedArgs,
+  config: ConfigFile,
+): OperationsSettings {
+  return {
+    retention: resolveRetention(args, config),
+    log: {
+      format: oneOf(
+        "--log-format",
+        resolveSetting(args, "log-format", "STATUSBOX_LOG_FORMAT", "text", config.log?.format),
+        ["text", "json"],
+      ),
+      level: oneOf(
+        "--log-level",
+        resolveSetting(args, "log-level", "STATUSBOX_LOG_LEVEL", "info", config.log?.level),
+        LOG_LEVELS,
+      ),
+      requests: flag(args, "log-requests", "STATUSBOX_LOG_REQUESTS", config.log?.requests),
+    },
+    metricsOpenOnLoopback: flag(
+      args,
+      "metrics-open-on-loopback",
+      "STATUSBOX_METRICS_OPEN_ON_LOOPBACK",
+      config.metrics?.open_on_loopback,
+    ),
+  };
+}
+
+export function resolveRetention(args: ParsedArgs, config: ConfigFile): RetentionPolicy {
+  const file = config.retention ?? {};
+  const days = resolveSetting(
+    args,
+    "retention-days",
+    "STATUSBOX_RETENTION_DAYS",
+    String(DEFAULT_POLICY.days),
+    file.days === undefined ? undefined : String(file.days),
+  );
+  const maxEvents = resolveSetting(
+    args,
+    "max-events-per-run",
+    "STATUSBOX_MAX_EVENTS_PER_RUN",
+    String(DEFAULT_POLICY.maxEventsPerRun),
+    file.max_events_per_run === undefined ? undefined : String(file.max_events_per_run),
+  );
+  return {
+    days: positiveNumber("--retention-days", days, false),
+    maxEventsPerRun: positiveNumber("--max-events-per-run", maxEvents, true),
+  };
+}
+
+function positiveNumber(name: string, text: string, whole: boolean): number {
+  const value = Number(text);
+  const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!pattern.test(text.trim()) || !(value > 0) || !Number.isFinite(value)) {
+    const kind = whole ? "a whole number" : "a number";
+    throw new UsageError(`${name} must be ${kind} greater than 0, not '${text}'`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new UsageError(`${name} must be one of ${allowed.join(", ")}, not '${text}'`);
+}
+
+/** A boolean flag; its variable takes true/false/1/0/yes/no. */
+function flag(args: ParsedArgs, name: string, envName: string, fromFile?: boolean): boolean {
+  if (args.values[name] === true) return true;
+  const env = process.env[envName]?.trim().toLowerCase();
+  if (env !== undefined && env !== "") {
+    if (["1", "true", "yes", "on"].includes(env)) return true;
+    if (["0", "false", "no", "off"].includes(env)) return false;
+    throw new UsageError(`${envName} must be true or false, not '${env}'`);
+  }
+  return fromFile ?? false;
+}
