@@ -5,7 +5,19 @@ import { generateSecret, hashSecret } from "./secrets.ts";
 /** How stale `last used` may be: refreshing it on every request would double the writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * How long a verified key is trusted without asking the database whether another process
+ * changed it (a `keys revoke` from the command line). Checking costs as much as the lookup
+ * itself, so it is done at most this often rather than on every request.
+ */
+const REVALIDATE_MS = 100;
+const MAX_CACHED_KEYS = 1000;
+
 export class KeyService {
+  private readonly verified = new Map<string, ApiKey>();
+  private checkedAt = -Infinity;
+  private dataVersion = -1;
+
   constructor(
     private readonly keys: KeyStore,
     private readonly clock: Clock,
@@ -27,18 +39,43 @@ export class KeyService {
     return { created: true };
   }
 
-  /** The active key for a presented secret, or null. */
+  /**
+   * The active key for a presented secret, or null. Keys revoked through this service are
+   * refused at once; keys revoked by another process within REVALIDATE_MS.
+   */
   verify(secret: string): ApiKey | null {
-    return this.keys.findActive(hashSecret(secret));
+    this.revalidate();
+    const cached = this.verified.get(secret);
+    if (cached) return cached;
+
+    const key = this.keys.findActive(hashSecret(secret));
+    // Only keys that exist are remembered, so unknown secrets cannot grow the cache.
+    if (key && this.verified.size < MAX_CACHED_KEYS) this.verified.set(secret, key);
+    return key;
   }
 
-  /** Whether `last used` is old enough to be worth a write. */
-  needsTouch(key: ApiKey): boolean {
-    return key.lastUsedAt === null || this.clock.now() - key.lastUsedAt >= TOUCH_INTERVAL_MS;
+  private revalidate(): void {
+    const now = this.clock.now();
+    if (now - this.checkedAt < REVALIDATE_MS && now >= this.checkedAt) return;
+    this.checkedAt = now;
+    const version = this.keys.dataVersion();
+    if (version !== this.dataVersion) this.verified.clear();
+    this.dataVersion = version;
+  }
+
+  /**
+   * Whether `last used` is old enough to be worth a write. Answering true claims the touch:
+   * the cached key is marked used now, so concurrent requests do not queue the same write.
+   */
+  claimTouch(key: ApiKey): boolean {
+    const now = this.clock.now();
+    if (key.lastUsedAt !== null && now - key.lastUsedAt < TOUCH_INTERVAL_MS) return false;
+    key.lastUsedAt = now;
+    return true;
   }
 
   touch(key: ApiKey): void {
-    this.keys.touch(key.id, this.clock.now());
+    this.keys.touch(key.id, key.lastUsedAt ?? this.clock.now());
   }
 
   list(): ApiKey[] {
@@ -46,6 +83,7 @@ export class KeyService {
   }
 
   revoke(id: number): boolean {
+    this.verified.clear();
     return this.keys.revoke(id, this.clock.now());
   }
 

@@ -22,6 +22,8 @@ export interface RunRepository {
   ): boolean;
   recordLateEnd(id: number, at: number): void;
   insertEvents(events: NewRunEvent[]): void;
+  /** Adds events to one run; false, storing nothing, when the run does not exist. */
+  appendEvents(runId: number, events: NewRunEvent[]): boolean;
   listRuns(filter: { status?: RunStatus; name?: string; before?: number; limit: number }): Run[];
   listEvents(runId: number, afterId: number, limit: number): RunEvent[];
   openDeadlines(): { id: number; deadline_at: number }[];

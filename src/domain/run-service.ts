@@ -73,7 +73,6 @@ export class RunService {
   /** Stores log lines on a run, finished or not; answers how many were truncated. */
   async log(runId: number, lines: LogLine[]): Promise<{ truncated: number }> {
     return this.writes.submit(() => {
-      this.requireRun(runId);
       const at = this.clock.now();
       let truncated = 0;
       const events: NewRunEvent[] = lines.map((line) => {
@@ -81,7 +80,7 @@ export class RunService {
         if (cut.truncated) truncated++;
         return { runId, at, kind: "log", ...cut, stream: line.stream ?? null };
       });
-      this.runs.insertEvents(events);
+      if (!this.runs.appendEvents(runId, events)) throw notFound(`no job with id ${runId}`);
       return { truncated };
     });
   }

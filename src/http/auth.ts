@@ -34,7 +34,7 @@ export function requireApiKey(
       throw new StatusBoxError("forbidden", "this API key is read-only");
     }
 
-    if (keys.needsTouch(key)) touch(key);
+    if (keys.claimTouch(key)) touch(key);
     c.set("apiKey", key);
     await next();
   };

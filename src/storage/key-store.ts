@@ -79,6 +79,11 @@ export class KeyStore {
     return result.changes === 1;
   }
 
+  /** Changes whenever another connection (another process) commits to the database. */
+  dataVersion(): number {
+    return (this.db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+  }
+
   touch(id: number, at: number): void {
     this.db.query("UPDATE api_keys SET last_used_at = $at WHERE id = $id").run({ id, at });
   }

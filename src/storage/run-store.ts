@@ -100,10 +100,10 @@ export class RunStore {
     );
     this.insertEventStatement = db.query(
       `INSERT INTO events (run_id, at, kind, message, truncated, stream)
-       VALUES ($runId, $at, $kind, $message, $truncated, $stream)`,
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.countEventStatement = db.query(
-      "UPDATE runs SET event_count = event_count + $count WHERE id = $id",
+      "UPDATE runs SET event_count = event_count + ? WHERE id = ?",
     );
     this.eventsStatement = db.query(
       "SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?",
@@ -154,17 +154,32 @@ export class RunStore {
   insertEvents(events: NewEvent[]): void {
     const perRun = new Map<number, number>();
     for (const event of events) {
-      this.insertEventStatement.run({
-        runId: event.runId,
-        at: event.at,
-        kind: event.kind,
-        message: event.message,
-        truncated: event.truncated ? 1 : 0,
-        stream: event.stream ?? null,
-      });
+      this.insertEvent(event);
       perRun.set(event.runId, (perRun.get(event.runId) ?? 0) + 1);
     }
-    for (const [id, count] of perRun) this.countEventStatement.run({ id, count });
+    for (const [id, count] of perRun) this.countEventStatement.run(count, id);
+  }
+
+  /**
+   * Adds events to one run; answers false, storing nothing, when the run does not exist.
+   * This is the hot path of logging, so the run's existence is learnt from the counter's
+   * update instead of a separate read.
+   */
+  appendEvents(runId: number, events: NewEvent[]): boolean {
+    if (this.countEventStatement.run(events.length, runId).changes === 0) return false;
+    for (const event of events) this.insertEvent(event);
+    return true;
+  }
+
+  private insertEvent(event: NewEvent): void {
+    this.insertEventStatement.run(
+      event.runId,
+      event.at,
+      event.kind,
+      event.message,
+      event.truncated ? 1 : 0,
+      event.stream ?? null,
+    );
   }
 
   listRuns(filter: RunFilter): Run[] {
