@@ -4,6 +4,8 @@ import { StatusBoxError, unavailable } from "../domain/errors.ts";
 /** A unit of work run inside the shared write transaction; what it returns is the answer. */
 export type WriteOp<T> = () => T;
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface Pending {
   op: WriteOp<unknown>;
   resolve: (value: unknown) => void;
@@ -96,7 +98,12 @@ export class WriteQueue {
     this.busySince = null;
 
     const batch = this.queue.splice(0, this.maxBatch);
-    const results = batch.map((item) => this.runInSavepoint(item));
+    const results: Outcome[] = [];
+    for (const item of batch) {
+      const result = this.runInSavepoint(item);
+      if (result.aborted) return this.failAborted(batch, results, result.error);
+      results.push(result);
+    }
     try {
       this.statements.commit.run();
     } catch (error) {
@@ -114,17 +121,34 @@ export class WriteQueue {
     this.continue();
   }
 
-  private runInSavepoint(item: Pending): { ok: true; value: unknown } | { ok: false; error: unknown } {
+  private runInSavepoint(item: Pending): Outcome & { aborted?: true } {
     this.savepoint.open.run();
     try {
       const value = item.op();
       this.savepoint.release.run();
       return { ok: true, value };
     } catch (error) {
+      // SQLITE_FULL or an I/O error may make SQLite roll back the whole transaction: then no
+      // savepoint is left to undo, and the writes run before this one are gone as well.
+      if (!this.db.inTransaction) return { ok: false, error: toStorageError(error), aborted: true };
       this.savepoint.undo.run();
       this.savepoint.release.run();
       return { ok: false, error: toStorageError(error) };
     }
+  }
+
+  /**
+   * The transaction was rolled back under the batch: the operations that had succeeded were
+   * undone and the rest never ran, so all of them fail with the storage error (a 503 to
+   * retry); those that had failed on their own keep their own error.
+   */
+  private failAborted(batch: Pending[], results: Outcome[], failure: unknown): void {
+    this.rollbackQuietly();
+    batch.forEach((item, i) => {
+      const result = results[i];
+      item.reject(result && !result.ok ? result.error : failure);
+    });
+    this.continue();
   }
 
   /** Another process holds the write lock: retry shortly without blocking the event loop. */
