@@ -1,14 +1,13 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { KeyService } from "../auth/key-service.ts";
 import type { RunService } from "../domain/run-service.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ApiKey } from "../storage/key-store.ts";
 import { requireApiKey } from "./auth.ts";
-import { errorResponse, handleError, handleNotFound } from "./errors.ts";
+import { handleError, handleNotFound } from "./errors.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./body.ts";
 
 export interface AppDependencies {
   runs: RunService;
@@ -26,13 +25,6 @@ export function createApp(deps: AppDependencies): Hono {
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, "payload_too_large", "the body is larger than 1 MiB"),
-    }),
-  );
   app.use("*", requireApiKey(deps.keys, deps.touchKey));
 
   const jobs = jobRoutes(deps.runs);

@@ -23,8 +23,8 @@ export function requireApiKey(
       throw unauthorized("missing Authorization header; send 'Authorization: ApiKey <secret>'");
     }
 
-    const [scheme, secret, ...rest] = header.trim().split(/\s+/);
-    if (!scheme || !secret || rest.length > 0 || !SCHEMES.has(scheme.toLowerCase())) {
+    const [scheme, secret] = splitCredentials(header);
+    if (!scheme || !secret || !SCHEMES.has(scheme.toLowerCase())) {
       throw unauthorized("malformed Authorization header; expected 'ApiKey <secret>'");
     }
 
@@ -38,6 +38,15 @@ export function requireApiKey(
     c.set("apiKey", key);
     await next();
   };
+}
+
+/** `Scheme secret` with any white space between; anything else answers empty parts. */
+function splitCredentials(header: string): [string, string] | [] {
+  const trimmed = header.trim();
+  const space = trimmed.search(/\s/);
+  if (space < 0) return [];
+  const secret = trimmed.slice(space).trim();
+  return /\s/.test(secret) ? [] : [trimmed.slice(0, space), secret];
 }
 
 const unauthorized = (message: string) => new StatusBoxError("unauthorized", message);

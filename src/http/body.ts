@@ -1,6 +1,9 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { badRequest } from "../domain/errors.ts";
+import { badRequest, StatusBoxError } from "../domain/errors.ts";
+
+/** The largest request body the API reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Reads and validates a JSON body. The content type is not checked: clients of the hosted
@@ -12,7 +15,7 @@ export async function readBody<S extends z.ZodType>(
   schema: S,
   options: { emptyAllowed?: boolean } = {},
 ): Promise<z.infer<S>> {
-  const text = await c.req.text();
+  const text = await readLimitedText(c.req.raw);
   let body: unknown = {};
   if (text.trim() === "") {
     if (!options.emptyAllowed) throw badRequest("the request needs a JSON object body");
@@ -40,3 +43,29 @@ function parseJson(text: string): unknown {
     throw badRequest("the body is not valid JSON");
   }
 }
+
+/**
+ * The body as text, refusing one over MAX_BODY_BYTES. A declared Content-Length over the
+ * limit is refused before anything is read; a chunked body is read only up to the limit.
+ * (A generic middleware would touch `request.body` on every request, which costs a stream
+ * even when the route never reads it.)
+ */
+async function readLimitedText(request: Request): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && !request.headers.has("transfer-encoding")) {
+    if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+    return request.text();
+  }
+  if (!request.body) return "";
+
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+const tooLarge = () => new StatusBoxError("payload_too_large", "the body is larger than 1 MiB");
