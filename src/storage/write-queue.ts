@@ -4,7 +4,8 @@ import { StatusBoxError, unavailable } from "../domain/errors.ts";
 /** A unit of work run inside the shared write transaction; what it returns is the answer. */
 export type WriteOp<T> = () => T;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** `aborted`: SQLite rolled back the whole transaction, not just this operation. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown; aborted?: true };
 
 interface Pending {
   op: WriteOp<unknown>;
@@ -101,7 +102,7 @@ export class WriteQueue {
     const results: Outcome[] = [];
     for (const item of batch) {
       const result = this.runInSavepoint(item);
-      if (result.aborted) return this.failAborted(batch, results, result.error);
+      if (!result.ok && result.aborted) return this.failAborted(batch, results, result.error);
       results.push(result);
     }
     try {
@@ -121,7 +122,7 @@ export class WriteQueue {
     this.continue();
   }
 
-  private runInSavepoint(item: Pending): Outcome & { aborted?: true } {
+  private runInSavepoint(item: Pending): Outcome {
     this.savepoint.open.run();
     try {
       const value = item.op();
