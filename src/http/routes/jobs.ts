@@ -3,7 +3,7 @@ import { conflict } from "../../domain/errors.ts";
 import { END_SIGNALS, type EndSignal } from "../../domain/run.ts";
 import type { RunService } from "../../domain/run-service.ts";
 import { readBody, validate } from "../body.ts";
-import { parseEventBatch, RecentBatches } from "../event-batch.ts";
+import { readEventBatch, RecentBatches } from "../event-batch.ts";
 import { errorResponse } from "../errors.ts";
 import { parseRunId } from "../params.ts";
 import {
@@ -59,7 +59,7 @@ export function jobRoutes(runs: RunService): Hono {
   const batches = new RecentBatches();
   app.post("/:id/events", async (c) => {
     const id = parseRunId(c.req.param("id"));
-    const lines = parseEventBatch(await c.req.text());
+    const lines = await readEventBatch(c.req.raw);
     const key = c.req.header("idempotency-key");
     const stored = await batches.once(id, key, () => runs.log(id, lines).then(() => lines.length));
     return c.json({ status: "ok", stored });
