@@ -1,7 +1,16 @@
 import type { Command } from "../command.ts";
 import { configCheckCommand } from "./config-check.ts";
+import {
+  jobCancelCommand,
+  jobCompleteCommand,
+  jobFailCommand,
+  jobLogCommand,
+  jobShowCommand,
+  jobStartCommand,
+} from "./job.ts";
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
 import { pruneCommand } from "./prune.ts";
+import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 
 /** Every subcommand, in the order `statusbox --help` lists them. */
@@ -12,4 +21,11 @@ export const COMMANDS: Command[] = [
   keysRevokeCommand,
   configCheckCommand,
   pruneCommand,
+  runCommand,
+  jobStartCommand,
+  jobLogCommand,
+  jobCompleteCommand,
+  jobFailCommand,
+  jobCancelCommand,
+  jobShowCommand,
 ];

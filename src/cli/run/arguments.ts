@@ -1,0 +1,60 @@
+import { MAX_NAME_CHARACTERS, MAX_TIMEOUT_SECONDS, characterCount } from "../../http/schemas.ts";
+import { stringOption, UsageError, type ParsedArgs } from "../command.ts";
+
+/**
+ * Checks of the arguments the daemon would refuse, made before anything runs: a typo in a
+ * crontab then fails at once with exit code 2 and the usage, not with an HTTP error.
+ */
+export interface JobSpec {
+  name: string;
+  timeoutSeconds: number;
+  version?: string;
+}
+
+export const JOB_SPEC_OPTIONS = {
+  name: { type: "string" },
+  timeout: { type: "string" },
+  version: { type: "string" },
+} as const;
+
+export function jobSpecOf(args: ParsedArgs): JobSpec {
+  const name = stringOption(args, "name");
+  if (name === undefined) throw new UsageError("--name is required");
+  if (name === "") throw new UsageError("--name must not be empty");
+  if (characterCount(name) > MAX_NAME_CHARACTERS) {
+    throw new UsageError(`--name must be at most ${MAX_NAME_CHARACTERS} characters`);
+  }
+
+  const timeout = stringOption(args, "timeout");
+  if (timeout === undefined) throw new UsageError("--timeout is required (seconds)");
+  const seconds = Number(timeout);
+  if (!/^\d*\.?\d+$/.test(timeout) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, not '${timeout}'`,
+    );
+  }
+
+  const version = stringOption(args, "version");
+  if (version !== undefined && characterCount(version) > 64) {
+    throw new UsageError("--version must be at most 64 characters");
+  }
+  return { name, timeoutSeconds: seconds, ...(version === undefined ? {} : { version }) };
+}
+
+/** A run id argument: a positive whole number. */
+export function jobIdOf(raw: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`ID must be a job id (a positive whole number), not '${raw}'`);
+  }
+  return Number(raw);
+}
+
+/** `--exit-code`: a whole number from 0 to 255, or absent. */
+export function exitCodeOf(args: ParsedArgs): number | undefined {
+  const raw = stringOption(args, "exit-code");
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > 255) {
+    throw new UsageError(`--exit-code must be a whole number from 0 to 255, not '${raw}'`);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,37 @@
+import { StatusBoxClient, type ClientOptions } from "../../client/client.ts";
+import { DEFAULT_URL } from "../../client/client.ts";
+import { StatusBoxApiError, StatusBoxConnectionError } from "../../client/errors.ts";
+import { resolveSetting } from "../../config/settings.ts";
+import { UsageError, type ParsedArgs } from "../command.ts";
+
+/** The options of every command that talks to a daemon over HTTP. */
+export const CONNECTION_OPTIONS = { url: { type: "string" }, key: { type: "string" } } as const;
+
+export const CONNECTION_HELP = `  --url URL            the daemon (STATUSBOX_URL, default ${DEFAULT_URL})
+  --key SECRET         an API key (STATUSBOX_API_KEY; prefer the variable: flags show in ps)`;
+
+/**
+ * A client for the daemon the command line names: `--url` over STATUSBOX_URL over the
+ * default, `--key` over STATUSBOX_API_KEY. A URL that is not http(s) is a usage error.
+ */
+export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}) {
+  const url = resolveSetting(args, "url", "STATUSBOX_URL", DEFAULT_URL);
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw new UsageError(`--url must be an http:// or https:// URL, not '${url}'`);
+  }
+  const key = resolveSetting(args, "key", "STATUSBOX_API_KEY", "");
+  return new StatusBoxClient({ ...options, url, key });
+}
+
+/** One sentence for a client error, or null for anything else (a bug, to be thrown). */
+export function describeClientError(error: unknown): string | null {
+  if (error instanceof StatusBoxApiError) return `${error.message} (HTTP ${error.status})`;
+  if (error instanceof StatusBoxConnectionError) return error.message;
+  return null;
+}

@@ -1,0 +1,166 @@
+import {
+  lineCost,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ITEMS,
+  type BatchLine,
+} from "../../client/batches.ts";
+
+export interface ShipperOptions {
+  /** Sends one batch (within the daemon's limits) under its idempotency key; throws on failure. */
+  send: (lines: BatchLine[], key: string) => Promise<void>;
+  /** Called on each failed send, with the error; the batch is kept and tried again. */
+  onFailure: (error: unknown) => void;
+  /** Lines waiting beyond this many (estimated) bytes are dropped and counted. */
+  maxPendingBytes?: number;
+  /** The pause after a failed send before the same batch is tried again. */
+  retryPauseMs?: number;
+}
+
+export interface ShipperReport {
+  sent: number;
+  /** Lines dropped because too many were waiting, or still unsent when it gave up. */
+  lost: number;
+}
+
+/**
+ * Ships lines to the daemon in the background, in order, one batch in flight at a time: a
+ * batch takes whatever has queued while the previous one was on its way. `add` never waits,
+ * so the command is never slowed; if the daemon falls behind or away, lines wait in memory
+ * up to a bound. A failed batch is kept and sent again under the same idempotency key.
+ */
+export class Shipper {
+  private queue: BatchLine[] = [];
+  private head = 0;
+  private pendingBytes = 0;
+  private sent = 0;
+  private dropped = 0;
+  private batchNumber = 0;
+  /** Whether `drain` is running; set and cleared synchronously, so no line is left behind. */
+  private active = false;
+  private drained: Promise<void> = Promise.resolve();
+  /** The batch being sent; after a failure it is sent again exactly as it was. */
+  private current: BatchLine[] | null = null;
+  private readonly keyPrefix = crypto.randomUUID();
+  private closing = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private healthy = true;
+  private readonly maxPendingBytes: number;
+  private readonly retryPauseMs: number;
+
+  constructor(private readonly options: ShipperOptions) {
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.retryPauseMs = options.retryPauseMs ?? 2000;
+  }
+
+  /** Whether the last send succeeded. */
+  get isHealthy(): boolean {
+    return this.healthy;
+  }
+
+  add(line: BatchLine): void {
+    const cost = lineCost(line);
+    if (this.pendingBytes + cost > this.maxPendingBytes) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(line);
+    this.pendingBytes += cost;
+    this.kick();
+  }
+
+  /**
+   * Sends what is still waiting and answers what became of the lines. It keeps going while
+   * the daemon answers; once a send fails (after the client's own retries) it gives up, as
+   * it does at `deadlineMs` since the epoch, so that a lost daemon cannot hold the command's
+   * exit for long.
+   */
+  async close(deadlineMs: number): Promise<ShipperReport> {
+    this.closing = true;
+    this.wake?.();
+    this.kick();
+    const remaining = deadlineMs - Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((done) => (timer = setTimeout(done, Math.max(0, remaining))));
+    await Promise.race([this.drained, timeout]);
+    clearTimeout(timer);
+    this.stopped = true;
+    return { sent: this.sent, lost: this.dropped + this.waiting };
+  }
+
+  private get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  private kick(): void {
+    if (this.active || this.stopped || this.waiting === 0) return;
+    this.active = true;
+    this.drained = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting > 0 && !this.stopped) {
+        const batch = (this.current ??= this.peekBatch());
+        if (!(await this.sendOnce(batch))) {
+          if (this.closing) return;
+          await this.pause();
+        }
+      }
+    } finally {
+      // In the same turn as the last look at the queue: a line added after it starts anew.
+      this.active = false;
+    }
+  }
+
+  private async sendOnce(batch: BatchLine[]): Promise<boolean> {
+    try {
+      await this.options.send(batch, `${this.keyPrefix}-${this.batchNumber}`);
+    } catch (error) {
+      this.healthy = false;
+      this.options.onFailure(error);
+      return false;
+    }
+    this.healthy = true;
+    if (!this.stopped) this.take(batch);
+    return true;
+  }
+
+  /** The next batch: up to 1000 lines and ~400 KiB, without taking it off the queue yet. */
+  private peekBatch(): BatchLine[] {
+    const batch: BatchLine[] = [];
+    let bytes = 0;
+    for (let i = this.head; i < this.queue.length && batch.length < MAX_BATCH_ITEMS; i++) {
+      const line = this.queue[i]!;
+      const cost = lineCost(line);
+      if (batch.length > 0 && bytes + cost > MAX_BATCH_BYTES) break;
+      batch.push(line);
+      bytes += cost;
+    }
+    return batch;
+  }
+
+  /** Waits before the next try, cut short by `close`. */
+  private pause(): Promise<void> {
+    return new Promise<void>((done) => {
+      const timer = setTimeout(done, this.retryPauseMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+    }).finally(() => (this.wake = null));
+  }
+
+  private take(batch: BatchLine[]): void {
+    this.current = null;
+    for (const line of batch) this.pendingBytes -= lineCost(line);
+    this.head += batch.length;
+    this.sent += batch.length;
+    this.batchNumber++;
+    // Drop what was sent now and then, so the queue's memory follows what is still waiting.
+    if (this.head > 10_000 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
