@@ -1,5 +1,8 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
+import type { AlertChannel } from "./alerts/config.ts";
+import type { AlertDispatcher } from "./alerts/dispatcher.ts";
+import { createAlerts } from "./alerts/setup.ts";
 import { KeyService } from "./auth/key-service.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
@@ -20,6 +23,8 @@ export interface DaemonOptions {
   clock?: Clock;
   /** A secret the operator wants to work as a write key (STATUSBOX_API_KEY). */
   ensureKey?: string;
+  /** The alert channels of the config file's [[alerts]]. */
+  alerts?: readonly AlertChannel[];
 }
 
 export interface Daemon {
@@ -28,6 +33,8 @@ export interface Daemon {
   runs: RunService;
   keys: KeyService;
   scheduler: DeadlineScheduler;
+  /** Delivers queued alerts in the background; tests may call its `step` directly. */
+  alerts: AlertDispatcher;
   /** The secret created on the first start of an empty database, if one was. */
   firstKey: string | null;
   stop(): Promise<void>;
@@ -54,10 +61,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onExpired: (ids) => void expireAndLog(runs, ids, logger, scheduler, clock),
   });
   runs = new RunService(new RunStore(db), writes, scheduler, clock);
+  const alerts = createAlerts({ db, writes, channels: options.alerts ?? [], clock, logger });
+  runs.addListener(alerts.listener);
 
   const recovered = await runs.recover();
   for (const run of recovered.expired) logTimeout(logger, run, "while the daemon was down");
   scheduler.start();
+  alerts.dispatcher.start();
 
   const app = createApp({
     runs,
@@ -79,6 +89,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     db: db.filename,
     open_runs: recovered.scheduled,
     timed_out_at_start: recovered.expired.length,
+    alert_channels: options.alerts?.length ?? 0,
   });
 
   const stop = async () => {
@@ -86,12 +97,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await server.stop(false);
     clearTimeout(forced);
     scheduler.stop();
+    await alerts.dispatcher.stop();
     await writes.close();
     db.close();
     logger.info("statusbox stopped", { db: db.filename });
   };
 
-  return { url, db, runs, keys, scheduler, firstKey, stop };
+  return { url, db, runs, keys, scheduler, alerts: alerts.dispatcher, firstKey, stop };
 }
 
 function bootstrapKeys(keys: KeyService, ensureKey: string | undefined): string | null {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
+import { alertsConfigSchema } from "../alerts/config.ts";
 
 export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
 
@@ -49,16 +50,15 @@ const metricsSection = z
   .partial();
 
 /**
- * The config file. Sections other parts own (`alerts`, `schedules`) are arrays of tables
- * here and validated in detail by their own modules.
+ * The config file. Sections other parts own (`alerts`, `schedules`) are validated in detail
+ * by their own modules.
  */
 export const configSchema = z.strictObject({
   server: serverSection.optional(),
   log: logSection.optional(),
   retention: retentionSection.optional(),
   metrics: metricsSection.optional(),
-  alerts: z.array(z.record(z.string(), z.unknown()), { error: "alerts must be [[alerts]] tables" })
-    .optional(),
+  alerts: alertsConfigSchema.optional(),
   schedules: z
     .array(z.record(z.string(), z.unknown()), { error: "schedules must be [[schedules]] tables" })
     .optional(),

@@ -60,6 +60,57 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 2,
+    description: "the alerts outbox, every delivery attempt, and cooldown windows",
+    sql: `
+      -- One row per alert to deliver, written in the same transaction as the state change
+      -- that caused it, so that an alert is never lost nor sent for a change that rolled back.
+      CREATE TABLE alert_outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        run_id INTEGER,
+        run_name TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        finished_at INTEGER
+      );
+      -- The dispatcher polls for due alerts; the partial index keeps that proportional to the
+      -- alerts still pending rather than to the whole history.
+      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE state = 'pending';
+
+      CREATE TABLE alert_attempts (
+        id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed', 'permanent_failure')),
+        status_code INTEGER,
+        error TEXT,
+        duration_ms INTEGER NOT NULL
+      );
+      CREATE INDEX alert_attempts_outbox ON alert_attempts (outbox_id);
+      CREATE INDEX alert_attempts_channel ON alert_attempts (channel, id);
+
+      -- The last alert per channel and run name, and how many were held back since.
+      CREATE TABLE alert_cooldowns (
+        channel TEXT NOT NULL,
+        run_name TEXT NOT NULL,
+        last_alert_at INTEGER NOT NULL,
+        held_back INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel, run_name)
+      ) WITHOUT ROWID;
+
+      -- threshold and recovered look at the last finished runs of a name, in the order they
+      -- finished, inside the write transaction of each state change.
+      CREATE INDEX runs_name_finished ON runs (name, finished_at);
+    `,
+  },
+  {
     version: 3,
     description: "runs record how many of their events retention dropped",
     sql: "ALTER TABLE runs ADD COLUMN events_dropped INTEGER NOT NULL DEFAULT 0",

@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { alertsLogCommand, alertsTestCommand } from "./alerts.ts";
 import { configCheckCommand } from "./config-check.ts";
 import {
   jobCancelCommand,
@@ -20,6 +21,8 @@ export const COMMANDS: Command[] = [
   keysListCommand,
   keysRevokeCommand,
   configCheckCommand,
+  alertsTestCommand,
+  alertsLogCommand,
   pruneCommand,
   runCommand,
   jobStartCommand,

@@ -56,6 +56,7 @@ Stops cleanly on SIGTERM or SIGINT.
         durability: settings.durability,
         logger,
         ensureKey: process.env.STATUSBOX_API_KEY || undefined,
+        alerts: settings.config.alerts,
       });
     } catch (error) {
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });

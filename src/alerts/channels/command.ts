@@ -1,0 +1,94 @@
+import type { AlertChannelOf } from "../channel-schemas.ts";
+import { formatDuration } from "../duration.ts";
+import { oneLine, type AlertPayload } from "../payload.ts";
+import { DeliveryAborted, delivered, failed, redact, type DeliveryResult } from "./delivery.ts";
+
+type CommandChannel = AlertChannelOf<"command">;
+
+/** What a command inherits from the daemon's environment; nothing else (no API key). */
+const INHERITED = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"];
+/** After the time limit the command gets SIGTERM, then SIGKILL this much later. */
+const KILL_GRACE_MS = 2000;
+const STDERR_CHARS = 300;
+
+/** The `STATUSBOX_*` variables a command gets: the alert and its run, one value each. */
+export function commandEnvironment(payload: AlertPayload): Record<string, string> {
+  const { run } = payload;
+  const text = (value: string | number | null) => (value === null ? "" : String(value));
+  return {
+    STATUSBOX_TRIGGER: payload.trigger,
+    STATUSBOX_CHANNEL: payload.channel,
+    STATUSBOX_SUMMARY: payload.summary,
+    STATUSBOX_IDEMPOTENCY_KEY: payload.idempotencyKey,
+    STATUSBOX_HELD_BACK: String(payload.heldBack),
+    STATUSBOX_TEST: payload.test ? "1" : "0",
+    STATUSBOX_RUN_ID: String(run.id),
+    STATUSBOX_RUN_NAME: run.name,
+    STATUSBOX_RUN_VERSION: text(run.version),
+    STATUSBOX_RUN_STATUS: run.status,
+    STATUSBOX_RUN_EXIT_CODE: text(run.exitCode),
+    STATUSBOX_RUN_MESSAGE: text(run.message),
+    STATUSBOX_RUN_CREATED_AT: text(run.createdAt),
+    STATUSBOX_RUN_FINISHED_AT: text(run.finishedAt),
+    STATUSBOX_RUN_DURATION_MS: text(run.durationMs),
+  };
+}
+
+/**
+ * Runs the channel's program with its argument list as given: no shell, so nothing in a
+ * run's name or log is ever interpreted. The payload JSON is on stdin and the run's fields
+ * in STATUSBOX_* variables. Exit 0 is delivered; another exit code, a program that cannot
+ * be started, or one still running at the time limit is a failure to retry.
+ *
+ * Note: only the program itself is killed at the limit, not children it started.
+ */
+export async function sendCommand(
+  channel: CommandChannel,
+  payload: AlertPayload,
+  signal: AbortSignal,
+): Promise<DeliveryResult> {
+  const inherited = Object.fromEntries(
+    INHERITED.flatMap((name) =>
+      process.env[name] === undefined ? [] : [[name, process.env[name]!]],
+    ),
+  );
+  const env = { ...inherited, ...channel.env, ...commandEnvironment(payload) };
+  const secrets = Object.values(channel.env);
+
+  let proc;
+  try {
+    proc = Bun.spawn(channel.command, {
+      env,
+      stdin: new Blob([JSON.stringify(payload)]),
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+  } catch (error) {
+    return failed(
+      redact(`cannot start ${channel.command[0]}: ${(error as Error).message}`, secrets),
+    );
+  }
+
+  let timedOut = false;
+  const stop = () => {
+    proc.kill("SIGTERM");
+    setTimeout(() => proc.kill("SIGKILL"), KILL_GRACE_MS).unref();
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, channel.timeout);
+  signal.addEventListener("abort", stop, { once: true });
+
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  signal.removeEventListener("abort", stop);
+
+  if (signal.aborted) throw new DeliveryAborted();
+  if (timedOut) return failed(`still running after ${formatDuration(channel.timeout)}; killed`);
+  if (code === 0) return delivered(0);
+  const said = stderr.trim()
+    ? `: ${redact(oneLine(stderr.trim().slice(-STDERR_CHARS), STDERR_CHARS), secrets)}`
+    : "";
+  return failed(`exited with code ${code}${said}`, code);
+}

@@ -1,0 +1,177 @@
+import type { Clock } from "../domain/clock.ts";
+import type { WriteCommitter } from "../domain/ports.ts";
+import type { Logger } from "../log/logger.ts";
+import { nextAttemptAt } from "./backoff.ts";
+import { deliver as deliverOn } from "./channels/index.ts";
+import { DeliveryAborted, permanentFailure, type DeliveryResult } from "./channels/delivery.ts";
+import type { AlertChannel } from "./config.ts";
+import type { AttemptRecord, OutboxRow, OutboxStore } from "./outbox-store.ts";
+import type { AlertPayload } from "./payload.ts";
+
+export interface DispatcherOptions {
+  store: OutboxStore;
+  /** Where attempts are recorded: the daemon's write queue, so they join its group commit. */
+  writes: WriteCommitter;
+  channels: readonly AlertChannel[];
+  clock: Clock;
+  logger: Logger;
+  /** How often the loop looks for due retries; new alerts wake it at once. */
+  pollMs?: number;
+  /** The most deliveries in flight at once. */
+  maxInFlight?: number;
+  /** For the backoff's jitter; tests pass `() => 0`. */
+  random?: () => number;
+  deliver?: typeof deliverOn;
+}
+
+/**
+ * Delivers the outbox in the background, never on a request's path. Each `step` picks the
+ * pending alerts that are due and not already in flight, delivers them concurrently, and
+ * records every attempt with the outbox row's next state in one write: delivered, retried
+ * later with exponential backoff, or failed (permanently, or after 24 hours of trying).
+ * Tests call `step` directly with a ManualClock; `start` runs it on a timer.
+ */
+export class AlertDispatcher {
+  private readonly channels: Map<string, AlertChannel>;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly random: () => number;
+  private readonly deliver: typeof deliverOn;
+  private interval: ReturnType<typeof setInterval> | null = null;
+  private woken = false;
+  private stopped = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.channels = new Map(options.channels.map((channel) => [channel.name, channel]));
+    this.random = options.random ?? Math.random;
+    this.deliver = options.deliver ?? deliverOn;
+  }
+
+  /** Delivers what is due now; resolves when those attempts are delivered and recorded. */
+  async step(): Promise<number> {
+    if (this.stopped) return 0;
+    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
+    if (room <= 0) return 0;
+
+    const rows = this.options.store
+      .due(this.options.clock.now(), room + this.inFlight.size)
+      .filter((row) => !this.inFlight.has(row.id))
+      .slice(0, room);
+    const started = rows.map((row) => {
+      const attempt = this.attempt(row).finally(() => this.inFlight.delete(row.id));
+      this.inFlight.set(row.id, attempt);
+      return attempt;
+    });
+    await Promise.all(started);
+    return rows.length;
+  }
+
+  /** Runs `step` now and then every `pollMs`, until `stop`. */
+  start(): void {
+    if (this.interval || this.stopped) return;
+    this.interval = setInterval(() => void this.step(), this.options.pollMs ?? 1000);
+    void this.step();
+  }
+
+  /** Asks for a step soon: called after a transaction queued new alerts. */
+  wake(): void {
+    if (this.woken || this.stopped || !this.interval) return;
+    this.woken = true;
+    setTimeout(() => {
+      this.woken = false;
+      void this.step();
+    }, 0);
+  }
+
+  /**
+   * Stops the loop and aborts deliveries in flight. An aborted attempt is not recorded: its
+   * alert stays pending and is delivered after the next start (the receiver may then see it
+   * twice, with the same idempotency key).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.interval) clearInterval(this.interval);
+    this.interval = null;
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private async attempt(row: OutboxRow): Promise<void> {
+    const channel = this.channels.get(row.channel);
+    const began = performance.now();
+    let result: DeliveryResult;
+    try {
+      result = channel
+        ? await this.deliver(channel, JSON.parse(row.payload) as AlertPayload, this.abort.signal)
+        : permanentFailure(`channel '${row.channel}' is no longer in the config file`);
+    } catch (error) {
+      if (error instanceof DeliveryAborted || this.abort.signal.aborted) return;
+      result = { outcome: "failed", statusCode: null, error: `unexpected: ${String(error)}` };
+    }
+    const durationMs = Math.round(performance.now() - began);
+
+    const record = this.recordOf(row, result, durationMs);
+    try {
+      await this.options.writes.submit(() => this.options.store.recordAttempt(record));
+    } catch (error) {
+      // The alert stays pending as it was and is attempted again: possibly a duplicate, which
+      // the idempotency key lets the receiver drop.
+      this.options.logger.error("could not record an alert attempt", {
+        channel: row.channel,
+        alert: row.id,
+        error: String(error),
+      });
+      return;
+    }
+    this.log(row, channel, record);
+  }
+
+  private recordOf(row: OutboxRow, result: DeliveryResult, durationMs: number): AttemptRecord {
+    const at = this.options.clock.now();
+    const attempts = row.attempts + 1;
+    let next: AttemptRecord["next"];
+    if (result.outcome === "delivered") next = { state: "delivered" };
+    else if (result.outcome === "permanent_failure") next = { state: "failed" };
+    else {
+      const retryAt = nextAttemptAt(row.created_at, at, attempts, this.random, result.retryAfterMs);
+      next = retryAt === null ? { state: "failed" } : { state: "pending", retryAt };
+    }
+    return {
+      outboxId: row.id,
+      channel: row.channel,
+      at,
+      outcome: result.outcome,
+      statusCode: result.statusCode,
+      error: result.error,
+      durationMs,
+      next,
+    };
+  }
+
+  /** One line per attempt, with its outcome and duration; never a URL or a secret. */
+  private log(row: OutboxRow, channel: AlertChannel | undefined, record: AttemptRecord): void {
+    const fields = {
+      channel: row.channel,
+      type: channel?.type,
+      run: row.run_id,
+      name: row.run_name,
+      trigger: row.trigger,
+      attempt: row.attempts + 1,
+      outcome: record.outcome,
+      status: record.statusCode ?? undefined,
+      duration_ms: record.durationMs,
+      error: record.error ?? undefined,
+    };
+    const { logger } = this.options;
+    const { next } = record;
+    if (record.outcome === "delivered") logger.info("alert delivered", fields);
+    else if (next.state === "pending") {
+      logger.warn("alert delivery failed; will retry", {
+        ...fields,
+        retry_in_ms: next.retryAt - record.at,
+      });
+    } else if (record.outcome === "permanent_failure") {
+      logger.error("alert delivery failed permanently", fields);
+    } else logger.error("alert delivery failed for 24 hours; giving up", fields);
+  }
+}

@@ -1,0 +1,189 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { RunEvent } from "../domain/run.ts";
+
+export type DeliveryOutcome = "delivered" | "failed" | "permanent_failure";
+
+/** An alert waiting in the outbox, as the dispatcher reads it. */
+export interface OutboxRow {
+  id: number;
+  channel: string;
+  run_id: number | null;
+  run_name: string;
+  trigger: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  idempotency_key: string;
+}
+
+export interface NewOutboxRow {
+  channel: string;
+  runId: number | null;
+  runName: string;
+  trigger: string;
+  payload: string;
+  createdAt: number;
+  idempotencyKey: string;
+}
+
+export interface AttemptRecord {
+  outboxId: number;
+  channel: string;
+  at: number;
+  outcome: DeliveryOutcome;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  /** The outbox row's next state: delivered, failed (given up), or pending until `retryAt`. */
+  next: { state: "delivered" | "failed" } | { state: "pending"; retryAt: number };
+}
+
+/**
+ * The SQL behind the alerts outbox, its attempts and the cooldown windows. No decisions:
+ * the enqueuer and the dispatcher decide; every write here runs inside a transaction they
+ * hold (the state change's, or the dispatcher's own write).
+ */
+export class OutboxStore {
+  private readonly insertStatement: Statement;
+  private readonly dueStatement: Statement<OutboxRow, [number, number]>;
+  private readonly attemptStatement: Statement;
+  private readonly finishStatement: Statement;
+  private readonly retryStatement: Statement;
+  private readonly cooldownStatement: Statement<{ last_alert_at: number; held_back: number }>;
+  private readonly holdStatement: Statement;
+  private readonly openWindowStatement: Statement;
+  private readonly historyStatement: Statement<{ status: string }>;
+  private readonly lastEventsStatement: Statement<EventRow, [number, number]>;
+
+  constructor(db: Database) {
+    this.insertStatement = db.query(
+      `INSERT INTO alert_outbox (channel, run_id, run_name, trigger, payload, created_at,
+         next_attempt_at, idempotency_key)
+       VALUES ($channel, $runId, $runName, $trigger, $payload, $createdAt, $createdAt, $key)`,
+    );
+    this.dueStatement = db.query(
+      `SELECT id, channel, run_id, run_name, trigger, payload, created_at, attempts,
+         idempotency_key
+       FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, id LIMIT ?`,
+    );
+    this.attemptStatement = db.query(
+      `INSERT INTO alert_attempts (outbox_id, channel, at, outcome, status_code, error, duration_ms)
+       VALUES ($outboxId, $channel, $at, $outcome, $statusCode, $error, $durationMs)`,
+    );
+    this.finishStatement = db.query(
+      `UPDATE alert_outbox SET state = $state, attempts = attempts + 1, finished_at = $at
+       WHERE id = $id AND state = 'pending'`,
+    );
+    this.retryStatement = db.query(
+      `UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $retryAt
+       WHERE id = $id AND state = 'pending'`,
+    );
+    this.cooldownStatement = db.query(
+      "SELECT last_alert_at, held_back FROM alert_cooldowns WHERE channel = ? AND run_name = ?",
+    );
+    this.holdStatement = db.query(
+      `UPDATE alert_cooldowns SET held_back = held_back + 1
+       WHERE channel = $channel AND run_name = $runName`,
+    );
+    this.openWindowStatement = db.query(
+      `INSERT INTO alert_cooldowns (channel, run_name, last_alert_at, held_back)
+       VALUES ($channel, $runName, $at, 0)
+       ON CONFLICT (channel, run_name) DO UPDATE SET last_alert_at = $at, held_back = 0`,
+    );
+    // Cancelled runs are skipped: an operator's abort says nothing about the job's health.
+    this.historyStatement = db.query(
+      `SELECT status FROM runs
+       WHERE name = $name AND finished_at <= $finishedAt AND id != $id
+         AND status IN ('completed', 'failed', 'timed_out')
+       ORDER BY finished_at DESC, id DESC LIMIT $limit`,
+    );
+    this.lastEventsStatement = db.query(
+      "SELECT * FROM events WHERE run_id = ? ORDER BY id DESC LIMIT ?",
+    );
+  }
+
+  insert(row: NewOutboxRow): number {
+    const result = this.insertStatement.run({
+      channel: row.channel,
+      runId: row.runId,
+      runName: row.runName,
+      trigger: row.trigger,
+      payload: row.payload,
+      createdAt: row.createdAt,
+      key: row.idempotencyKey,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Pending alerts whose next attempt is due at `now`, the longest-waiting first. */
+  due(now: number, limit: number): OutboxRow[] {
+    return this.dueStatement.all(now, limit);
+  }
+
+  /** Records one attempt and moves its outbox row on, in the caller's transaction. */
+  recordAttempt(attempt: AttemptRecord): void {
+    this.attemptStatement.run({
+      outboxId: attempt.outboxId,
+      channel: attempt.channel,
+      at: attempt.at,
+      outcome: attempt.outcome,
+      statusCode: attempt.statusCode,
+      error: attempt.error,
+      durationMs: attempt.durationMs,
+    });
+    const { next } = attempt;
+    if (next.state === "pending") {
+      this.retryStatement.run({ id: attempt.outboxId, retryAt: next.retryAt });
+    } else {
+      this.finishStatement.run({ id: attempt.outboxId, state: next.state, at: attempt.at });
+    }
+  }
+
+  cooldown(channel: string, runName: string): { lastAlertAt: number; heldBack: number } | null {
+    const row = this.cooldownStatement.get(channel, runName);
+    return row ? { lastAlertAt: row.last_alert_at, heldBack: row.held_back } : null;
+  }
+
+  holdBack(channel: string, runName: string): void {
+    this.holdStatement.run({ channel, runName });
+  }
+
+  /** Starts a new cooldown window at `at` with nothing held back. */
+  openWindow(channel: string, runName: string, at: number): void {
+    this.openWindowStatement.run({ channel, runName, at });
+  }
+
+  /** Statuses of the finished runs of a name before this one, newest first. */
+  previousStatuses(run: { id: number; name: string; finishedAt: number }, limit: number): string[] {
+    return this.historyStatement
+      .all({ name: run.name, finishedAt: run.finishedAt, id: run.id, limit })
+      .map((row) => row.status);
+  }
+
+  /** The last `limit` events of a run, oldest first: what an alert shows of its log. */
+  lastEvents(runId: number, limit: number): RunEvent[] {
+    return this.lastEventsStatement
+      .all(runId, limit)
+      .reverse()
+      .map((row) => ({
+        id: row.id,
+        runId: row.run_id,
+        at: row.at,
+        kind: row.kind,
+        message: row.message,
+        truncated: row.truncated === 1,
+        stream: row.stream,
+      }));
+  }
+}
+
+interface EventRow {
+  id: number;
+  run_id: number;
+  at: number;
+  kind: RunEvent["kind"];
+  message: string;
+  truncated: number;
+  stream: RunEvent["stream"];
+}
