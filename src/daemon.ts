@@ -6,7 +6,7 @@ import { createAlerts } from "./alerts/setup.ts";
 import { KeyService } from "./auth/key-service.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
-import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
+import { createApp } from "./http/app.ts";
 import type { Logger } from "./log/logger.ts";
 import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
@@ -79,8 +79,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     hostname: options.host,
     port: options.port,
     fetch: app.fetch,
-    // Above the API's own 1 MiB limit, so that the API answers 413 in its own error shape.
-    maxRequestBodySize: MAX_BODY_BYTES * 2,
+    // Bun answers a bare 413 itself above this, so it is set out of the way: the API refuses
+    // by Content-Length before reading, and counts a chunked body as it streams, in JSON.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
 
   const url = `http://${formatHost(server.hostname ?? options.host)}:${server.port}`;

@@ -14,6 +14,8 @@ export function errorResponse(
 ): Response {
   if (status === 401) c.header("WWW-Authenticate", 'ApiKey realm="statusbox"');
   if (status === 503) c.header("Retry-After", "1");
+  // The rest of an over-limit body is never read: hang up rather than drain it.
+  if (status === 413) c.header("Connection", "close");
   const body = { status: "error", error: message, code, ...extra };
   return c.json(body, status as ContentfulStatusCode);
 }
