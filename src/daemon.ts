@@ -8,10 +8,14 @@ import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log/logger.ts";
+import { DaemonMetrics } from "./metrics/daemon-metrics.ts";
+import { MeteredRunStore } from "./metrics/metered-run-store.ts";
+import { DEFAULT_POLICY, type RetentionPolicy } from "./retention/policy.ts";
+import { Pruner } from "./retention/pruner.ts";
+import { RetentionLoop, type RetentionLoopOptions } from "./retention/retention-loop.ts";
 import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
-import { RunStore } from "./storage/run-store.ts";
 import { WriteQueue } from "./storage/write-queue.ts";
 
 export interface DaemonOptions {
@@ -23,6 +27,12 @@ export interface DaemonOptions {
   clock?: Clock;
   /** A secret the operator wants to work as a write key (STATUSBOX_API_KEY). */
   ensureKey?: string;
+  /** What history to keep (default 60 days, 10,000 events a run) and how often to prune. */
+  retention?: RetentionPolicy & RetentionLoopOptions;
+  /** Log one line per HTTP request. */
+  logRequests?: boolean;
+  /** Serve `/metrics` without a key to clients on a loopback address. */
+  metricsOpenOnLoopback?: boolean;
   /** The alert channels of the config file's [[alerts]]. */
   alerts?: readonly AlertChannel[];
 }
@@ -33,6 +43,9 @@ export interface Daemon {
   runs: RunService;
   keys: KeyService;
   scheduler: DeadlineScheduler;
+  /** Prunes history in the background; tests call `runNow`. */
+  retention: RetentionLoop;
+  metrics: DaemonMetrics;
   /** Delivers queued alerts in the background; tests may call its `step` directly. */
   alerts: AlertDispatcher;
   /** The secret created on the first start of an empty database, if one was. */
@@ -60,13 +73,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     clock,
     onExpired: (ids) => void expireAndLog(runs, ids, logger, scheduler, clock),
   });
-  runs = new RunService(new RunStore(db), writes, scheduler, clock);
+  const metrics = new DaemonMetrics(db.filename, clock.now());
+  runs = new RunService(new MeteredRunStore(db, metrics.runs), writes, scheduler, clock);
   const alerts = createAlerts({ db, writes, channels: options.alerts ?? [], clock, logger });
   runs.addListener(alerts.listener);
 
   const recovered = await runs.recover();
   for (const run of recovered.expired) logTimeout(logger, run, "while the daemon was down");
   scheduler.start();
+  const retention = startRetention(db, writes, clock, logger, metrics, options.retention);
+  metrics.watch({ db, scheduler, writes, retention });
   alerts.dispatcher.start();
 
   const app = createApp({
@@ -74,6 +90,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     keys,
     logger,
     touchKey: (key) => void writes.submit(() => keys.touch(key)).catch(() => {}),
+    metrics,
+    metricsOpenOnLoopback: options.metricsOpenOnLoopback,
+    logRequests: options.logRequests,
   });
   const server: Server<undefined> = Bun.serve({
     hostname: options.host,
@@ -98,13 +117,42 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await server.stop(false);
     clearTimeout(forced);
     scheduler.stop();
+    await retention.stop();
+    await metrics.close();
     await alerts.dispatcher.stop();
     await writes.close();
     db.close();
     logger.info("statusbox stopped", { db: db.filename });
   };
 
-  return { url, db, runs, keys, scheduler, alerts: alerts.dispatcher, firstKey, stop };
+  return {
+    url,
+    db,
+    runs,
+    keys,
+    scheduler,
+    alerts: alerts.dispatcher,
+    retention,
+    metrics,
+    firstKey,
+    stop,
+  };
+}
+
+function startRetention(
+  db: Database,
+  writes: WriteQueue,
+  clock: Clock,
+  logger: Logger,
+  metrics: DaemonMetrics,
+  options: (RetentionPolicy & RetentionLoopOptions) | undefined,
+): RetentionLoop {
+  const policy = { ...DEFAULT_POLICY, ...options };
+  const onEventsRemoved = (n: number) => metrics.storedEvents.removed(n);
+  const pruner = new Pruner({ db, writes, clock, policy, onEventsRemoved });
+  const loop = new RetentionLoop(pruner, logger, options);
+  loop.start();
+  return loop;
 }
 
 function bootstrapKeys(keys: KeyService, ensureKey: string | undefined): string | null {
