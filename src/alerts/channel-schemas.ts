@@ -16,6 +16,10 @@ const MAX_COMMAND_TIMEOUT_MS = 10 * 60_000;
 const NTFY_PRIORITIES = ["min", "low", "default", "high", "urgent"] as const;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** HTTP carries header values as bytes: fetch refuses anything but printable ASCII. */
+const isHeader = ([name, value]: [string, string]) =>
+  /^[A-Za-z0-9-]+$/.test(name) && /^[\x20-\x7e\t]*$/.test(value);
+
 const optionalText = () => text().nullable().default(null);
 
 const email = z
@@ -75,7 +79,11 @@ export const CHANNEL_SCHEMAS = {
     type: z.literal("webhook"),
     url: httpUrl,
     secret: optionalText(),
-    headers: stringTable("must be a table of header names and values").default({}),
+    headers: stringTable("must be a table of header names and values")
+      .refine((headers) => Object.entries(headers).every(isHeader), {
+        message: "must have names made of letters, digits and - and values of plain ASCII",
+      })
+      .default({}),
   }),
   slack: z.strictObject({ ...commonFields, type: z.literal("slack"), url: httpUrl }),
   discord: z.strictObject({ ...commonFields, type: z.literal("discord"), url: httpUrl }),
