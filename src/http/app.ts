@@ -2,10 +2,15 @@ import { Hono } from "hono";
 import type { KeyService } from "../auth/key-service.ts";
 import type { RunService } from "../domain/run-service.ts";
 import type { Logger } from "../log/logger.ts";
+import type { DaemonMetrics } from "../metrics/daemon-metrics.ts";
+import { requestMetrics } from "../metrics/request-metrics.ts";
 import type { ApiKey } from "../storage/key-store.ts";
 import { requireApiKey } from "./auth.ts";
 import { handleError, handleNotFound } from "./errors.ts";
+import { requestLog } from "./request-log.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { metricsRoute } from "./routes/metrics.ts";
+import { openApiRoute } from "./routes/openapi.ts";
 
 export { MAX_BODY_BYTES } from "./body.ts";
 
@@ -15,6 +20,12 @@ export interface AppDependencies {
   logger: Logger;
   /** Records a key's `last used` time; the daemon routes it through the write queue. */
   touchKey: (key: ApiKey) => void;
+  /** What `/metrics` serves; requests are counted into it. */
+  metrics?: DaemonMetrics;
+  /** Serve `/metrics` without a key to clients on a loopback address. */
+  metricsOpenOnLoopback?: boolean;
+  /** Log one line per request (never a body or a header). */
+  logRequests?: boolean;
 }
 
 /** The HTTP API: health, then authentication, then the job routes under both prefixes. */
@@ -22,8 +33,18 @@ export function createApp(deps: AppDependencies): Hono {
   const app = new Hono({ strict: false });
   app.onError(handleError(deps.logger));
   app.notFound(handleNotFound);
+  if (deps.metrics) app.use("*", requestMetrics(deps.metrics.http));
+  if (deps.logRequests) app.use("*", requestLog(deps.logger));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/openapi.json", openApiRoute(() => app.routes));
+  const metrics = {
+    render: () => deps.metrics?.render() ?? "",
+    keys: deps.keys,
+    touchKey: deps.touchKey,
+    openOnLoopback: deps.metricsOpenOnLoopback ?? false,
+  };
+  app.get("/metrics", ...metricsRoute(metrics));
 
   app.use("*", requireApiKey(deps.keys, deps.touchKey));
 

@@ -30,6 +30,8 @@ export interface PrunerOptions {
   scanRows?: number;
   /** A pass that removed at least this many rows checkpoints and truncates the WAL. */
   checkpointAfterRows?: number;
+  /** Told, inside each write, how many events it deletes (the stored-events gauge). */
+  onEventsRemoved?: (count: number) => void;
 }
 
 /** How many old runs one batch considers; their events share the batch's row budget. */
@@ -107,6 +109,7 @@ export class Pruner {
         budget--;
       }
     }
+    if (events > 0) this.options.onEventsRemoved?.(events);
     return { runs, events };
   }
 
@@ -128,9 +131,11 @@ export class Pruner {
   private async trimRun(id: number, max: number, shouldStop: () => boolean): Promise<number> {
     let total = 0;
     while (!shouldStop()) {
-      const dropped = await this.options.writes.submit(() =>
-        this.store.trimRun(id, max, this.batchRows),
-      );
+      const dropped = await this.options.writes.submit(() => {
+        const n = this.store.trimRun(id, max, this.batchRows);
+        if (n > 0) this.options.onEventsRemoved?.(n);
+        return n;
+      });
       total += dropped;
       if (dropped < this.batchRows) break;
       await nextTurn();

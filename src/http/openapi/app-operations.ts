@@ -1,0 +1,34 @@
+import { EXPOSITION_CONTENT_TYPE } from "../../metrics/registry.ts";
+import type { Operation } from "./operation.ts";
+import { okJson } from "./response-schemas.ts";
+
+/**
+ * The routes outside the job prefixes, keyed by method and full path. A route added to
+ * app.ts needs an entry here: the OpenAPI test fails for any route without one.
+ */
+export const APP_OPERATIONS: Record<string, Operation> = {
+  "GET /healthz": {
+    summary: "Health",
+    description: "Answers 200 while the daemon serves; needs no key.",
+    tag: "operations",
+    access: "none",
+    ok: { description: "The daemon is up.", json: okJson },
+  },
+  "GET /metrics": {
+    summary: "Prometheus metrics",
+    description:
+      "Requests, runs, events, timers, alert deliveries and database size in the Prometheus " +
+      "text format. Any key may scrape (read-only is enough); with " +
+      "`metrics.open_on_loopback` a scraper on the same machine needs none.",
+    tag: "operations",
+    access: "metrics",
+    ok: { description: "The exposition text, version 0.0.4.", contentType: EXPOSITION_CONTENT_TYPE },
+  },
+  "GET /openapi.json": {
+    summary: "This document",
+    description: "The OpenAPI 3.1 description of every route; needs no key.",
+    tag: "operations",
+    access: "none",
+    ok: { description: "The OpenAPI document.", contentType: "application/json" },
+  },
+};

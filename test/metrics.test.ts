@@ -1,0 +1,190 @@
+import { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
+import { statSync } from "node:fs";
+import { ManualClock } from "../src/domain/clock.ts";
+import { createApp } from "../src/http/app.ts";
+import { silentLogger } from "../src/log/logger.ts";
+import { alertDeliveries } from "../src/metrics/database-gauges.ts";
+import { DAY_MS } from "../src/retention/policy.ts";
+import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
+import { parsePrometheus, sampleValue } from "./helpers/prometheus.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+let daemon: TestDaemon | null = null;
+afterEach(async () => {
+  await daemon?.close();
+  daemon = null;
+});
+
+async function scrape(d: TestDaemon) {
+  const response = await d.request("/metrics");
+  expect(response.status).toBe(200);
+  return parsePrometheus(await response.text());
+}
+
+describe("GET /metrics", () => {
+  test("needs a key; a read-only key is enough; answers the Prometheus text format", async () => {
+    daemon = await startTestDaemon();
+    expect((await daemon.request("/metrics", { key: null })).status).toBe(401);
+
+    const readKey = daemon.keys.create("prometheus", "read").secret;
+    const response = await daemon.request("/metrics", { key: readKey });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const families = parsePrometheus(await response.text());
+    for (const name of families.keys()) expect(name).toMatch(/^statusbox_/);
+    expect(families.get("statusbox_http_requests_total")?.type).toBe("counter");
+    expect(families.get("statusbox_http_request_duration_seconds")?.type).toBe("histogram");
+  });
+
+  test("counts requests by route pattern and status, with a latency histogram", async () => {
+    daemon = await startTestDaemon();
+    for (let i = 0; i < 3; i++) await createRun(daemon);
+    await daemon.request("/api/jobs/1");
+    await daemon.request("/api/jobs/2");
+    await daemon.request("/jobs/999");
+    await daemon.request("/api/jobs/1", { key: null });
+    await daemon.request("/no/such/route");
+
+    const m = await scrape(daemon);
+    const requests = (method: string, route: string, status: string) =>
+      sampleValue(m, "statusbox_http_requests_total", { method, route, status });
+    expect(requests("POST", "/api/jobs", "200")).toBe(3);
+    expect(requests("GET", "/api/jobs/:id", "200")).toBe(2);
+    expect(requests("GET", "/jobs/:id", "404")).toBe(1);
+    expect(requests("GET", "/api/jobs/:id", "401")).toBe(1);
+    expect(requests("GET", "unmatched", "404")).toBe(1);
+
+    const labels = { method: "POST", route: "/api/jobs", status: "200" };
+    const histogram = "statusbox_http_request_duration_seconds";
+    expect(sampleValue(m, `${histogram}_count`, labels)).toBe(3);
+    expect(sampleValue(m, `${histogram}_bucket`, { ...labels, le: "+Inf" })).toBe(3);
+    expect(sampleValue(m, `${histogram}_sum`, labels)).toBeGreaterThan(0);
+  });
+
+  test("counts runs created and finished by name and status, and the runs still running", async () => {
+    const clock = new ManualClock();
+    daemon = await startTestDaemon({ clock });
+    const backup1 = await createRun(daemon, { name: "backup", timeoutSeconds: 60 });
+    await createRun(daemon, { name: "backup", timeoutSeconds: 600 });
+    const etl = await createRun(daemon, { name: "etl", timeoutSeconds: 600 });
+    const quick = await createRun(daemon, { name: "etl", timeoutSeconds: 1 });
+    await daemon.post(`/jobs/${backup1}/complete`);
+    await daemon.post(`/jobs/${etl}/fail`);
+    clock.advance(1500);
+    daemon.scheduler.tick();
+    await waitFor(() => daemon!.runs.get(quick).status === "timed_out");
+
+    const m = await scrape(daemon);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name: "backup" })).toBe(2);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name: "etl" })).toBe(2);
+    const finished = (name: string, status: string) =>
+      sampleValue(m, "statusbox_runs_finished_total", { name, status });
+    expect(finished("backup", "completed")).toBe(1);
+    expect(finished("etl", "failed")).toBe(1);
+    expect(finished("etl", "timed_out")).toBe(1);
+    expect(finished("backup", "failed")).toBeUndefined();
+    expect(sampleValue(m, "statusbox_runs_running")).toBe(1);
+    expect(sampleValue(m, "statusbox_timer_wheel_size")).toBe(1);
+  });
+
+  test("a job name with quotes, backslashes and newlines is escaped and reads back", async () => {
+    daemon = await startTestDaemon();
+    const name = 'say "hi"\\ then\nbye';
+    await createRun(daemon, { name, timeoutSeconds: 60 });
+    const m = await scrape(daemon);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name })).toBe(1);
+  });
+
+  test("events stored follows what is logged and what retention removes", async () => {
+    const clock = new ManualClock();
+    daemon = await startTestDaemon({ clock });
+    const stored = async () => sampleValue(await scrape(daemon!), "statusbox_events_stored");
+    await waitFor(async () => (await stored()) !== undefined, { what: "the first count" });
+
+    const id = await createRun(daemon);
+    await daemon.post(`/jobs/${id}`, { message: "one" });
+    await daemon.post(`/api/jobs/${id}/events`, { messages: ["two", "three"] });
+    await daemon.post(`/jobs/${id}/complete`);
+    expect(await stored()).toBe(5);
+    expect(sampleValue(await scrape(daemon), "statusbox_events_written_total")).toBe(5);
+
+    clock.advance(61 * DAY_MS);
+    await daemon.retention.runNow();
+    const m = await scrape(daemon);
+    expect(sampleValue(m, "statusbox_events_stored")).toBe(0);
+    expect(sampleValue(m, "statusbox_retention_runs_deleted_total")).toBe(1);
+    expect(sampleValue(m, "statusbox_retention_events_deleted_total", { reason: "age" })).toBe(5);
+  });
+
+  test("alert deliveries are counted by channel and outcome from the attempts table", async () => {
+    daemon = await startTestDaemon();
+    const insert = daemon.db.query(
+      `INSERT INTO alert_attempts (outbox_id, channel, at, outcome, duration_ms)
+       VALUES (1, ?, 0, ?, 5)`,
+    );
+    for (const [channel, outcome] of [
+      ["ops-slack", "delivered"],
+      ["ops-slack", "delivered"],
+      ["ops-slack", "failed"],
+      ["pager", "permanent_failure"],
+    ]) {
+      insert.run(channel!, outcome!);
+    }
+    const m = await scrape(daemon);
+    const deliveries = (channel: string, outcome: string) =>
+      sampleValue(m, "statusbox_alert_deliveries_total", { channel, outcome });
+    expect(deliveries("ops-slack", "delivered")).toBe(2);
+    expect(deliveries("ops-slack", "failed")).toBe(1);
+    expect(deliveries("pager", "permanent_failure")).toBe(1);
+  });
+
+  test("a database without the alert attempts table has no deliveries to count", () => {
+    const db = new Database(":memory:");
+    expect(alertDeliveries(db)).toEqual([]);
+    db.close();
+  });
+
+  test("database and WAL sizes are the sizes of the files", async () => {
+    daemon = await startTestDaemon();
+    await createRun(daemon);
+    const m = await scrape(daemon);
+    expect(sampleValue(m, "statusbox_database_size_bytes")).toBe(statSync(daemon.dbPath).size);
+    expect(sampleValue(m, "statusbox_wal_size_bytes")).toBe(statSync(`${daemon.dbPath}-wal`).size);
+    expect(sampleValue(m, "statusbox_wal_size_bytes")).toBeGreaterThan(0);
+  });
+});
+
+describe("metrics open on loopback", () => {
+  const appWith = (openOnLoopback: boolean) =>
+    createApp({
+      runs: {} as never,
+      keys: { verify: () => null } as never,
+      logger: silentLogger,
+      touchKey: () => {},
+      metricsOpenOnLoopback: openOnLoopback,
+    });
+  const from = (address: string) => ({ requestIP: () => ({ address, family: "IPv4", port: 1 }) });
+
+  test("when configured, a client on loopback scrapes without a key", async () => {
+    const app = appWith(true);
+    expect((await app.request("/metrics", {}, from("127.0.0.1"))).status).toBe(200);
+    expect((await app.request("/metrics", {}, from("::1"))).status).toBe(200);
+  });
+
+  test("a client elsewhere still needs a key, and so does loopback when not configured", async () => {
+    expect((await appWith(true).request("/metrics", {}, from("192.0.2.7"))).status).toBe(401);
+    expect((await appWith(false).request("/metrics", {}, from("127.0.0.1"))).status).toBe(401);
+  });
+});
+
+describe("the test's exposition parser", () => {
+  test("refuses what Prometheus would refuse", async () => {
+    expect(() => parsePrometheus("x 1\n")).toThrow(/outside its family/);
+    expect(() => parsePrometheus("# TYPE x gauge\nx{a=\"1} 1\n")).toThrow(/malformed/);
+    expect(() => parsePrometheus("# TYPE x gauge\nx 1\nx 2\n")).toThrow(/duplicate/);
+    const notCumulative =
+      '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n';
+    expect(() => parsePrometheus(notCumulative)).toThrow(/cumulative/);
+  });
+});
