@@ -22,12 +22,14 @@ export interface SmtpSink {
  * channel's tests. `tls`: "starttls" offers STARTTLS (with smtp-server's own self-signed
  * certificate), "tls" is TLS from the first byte, "none" is clear text. With `auth`, only
  * that user and password are accepted; `rejectRecipients` answers RCPT TO with that code.
+ * Pass `port` to bring a sink back on the port of one that was down.
  */
 export async function startSmtpSink(
   options: {
     tls?: "starttls" | "tls" | "none";
     auth?: { user: string; pass: string };
     rejectRecipients?: number;
+    port?: number;
   } = {},
 ): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
@@ -66,7 +68,7 @@ export async function startSmtpSink(
     },
   };
   const server = new SMTPServer(config);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
     port,

@@ -10,6 +10,8 @@ const INHERITED = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "T
 /** After the time limit the command gets SIGTERM, then SIGKILL this much later. */
 const KILL_GRACE_MS = 2000;
 const STDERR_CHARS = 300;
+/** How long to wait for the end of stderr after the program exited. */
+const STDERR_WAIT_MS = 200;
 
 /** The `STATUSBOX_*` variables a command gets: the alert and its run, one value each. */
 export function commandEnvironment(payload: AlertPayload): Record<string, string> {
@@ -38,41 +40,33 @@ export function commandEnvironment(payload: AlertPayload): Record<string, string
  * Runs the channel's program with its argument list as given: no shell, so nothing in a
  * run's name or log is ever interpreted. The payload JSON is on stdin and the run's fields
  * in STATUSBOX_* variables. Exit 0 is delivered; another exit code, a program that cannot
- * be started, or one still running at the time limit is a failure to retry.
- *
- * Note: only the program itself is killed at the limit, not children it started.
+ * be started, or one still running at the time limit is a failure to retry. The program
+ * runs in its own process group, so that at the limit whatever it started is killed too.
  */
 export async function sendCommand(
   channel: CommandChannel,
   payload: AlertPayload,
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
-  const inherited = Object.fromEntries(
-    INHERITED.flatMap((name) =>
-      process.env[name] === undefined ? [] : [[name, process.env[name]!]],
-    ),
-  );
-  const env = { ...inherited, ...channel.env, ...commandEnvironment(payload) };
   const secrets = Object.values(channel.env);
-
   let proc;
   try {
     proc = Bun.spawn(channel.command, {
-      env,
+      env: { ...inheritedEnvironment(), ...channel.env, ...commandEnvironment(payload) },
       stdin: new Blob([JSON.stringify(payload)]),
       stdout: "ignore",
       stderr: "pipe",
+      detached: true,
     });
   } catch (error) {
-    return failed(
-      redact(`cannot start ${channel.command[0]}: ${(error as Error).message}`, secrets),
-    );
+    const reason = `cannot start ${channel.command[0]}: ${(error as Error).message}`;
+    return failed(redact(reason, secrets));
   }
 
   let timedOut = false;
   const stop = () => {
-    proc.kill("SIGTERM");
-    setTimeout(() => proc.kill("SIGKILL"), KILL_GRACE_MS).unref();
+    killGroup(proc.pid, "SIGTERM");
+    setTimeout(() => killGroup(proc.pid, "SIGKILL"), KILL_GRACE_MS).unref();
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -80,15 +74,50 @@ export async function sendCommand(
   }, channel.timeout);
   signal.addEventListener("abort", stop, { once: true });
 
-  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  const stderr = collect(proc.stderr);
+  const code = await proc.exited;
   clearTimeout(timer);
   signal.removeEventListener("abort", stop);
 
   if (signal.aborted) throw new DeliveryAborted();
   if (timedOut) return failed(`still running after ${formatDuration(channel.timeout)}; killed`);
   if (code === 0) return delivered(0);
-  const said = stderr.trim()
-    ? `: ${redact(oneLine(stderr.trim().slice(-STDERR_CHARS), STDERR_CHARS), secrets)}`
-    : "";
-  return failed(`exited with code ${code}${said}`, code);
+  const said = (await stderr.settled()).trim();
+  const tail = said ? `: ${redact(oneLine(said.slice(-STDERR_CHARS), STDERR_CHARS), secrets)}` : "";
+  return failed(`exited with code ${code}${tail}`, code);
+}
+
+function inheritedEnvironment(): Record<string, string> {
+  const pairs = INHERITED.flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value]];
+  });
+  return Object.fromEntries(pairs);
+}
+
+/** Signals the program's whole process group; it may already be gone. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already exited: nothing to kill.
+  }
+}
+
+/**
+ * Reads a stream in the background. `settled` answers what was read once the stream ends,
+ * or shortly after the program exited: a child it left behind may hold the pipe open.
+ */
+function collect(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  const decoder = new TextDecoder();
+  const done = (async () => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  })().catch(() => {});
+  return {
+    settled: async () => {
+      await Promise.race([done, Bun.sleep(STDERR_WAIT_MS)]);
+      return text;
+    },
+  };
 }
