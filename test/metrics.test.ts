@@ -181,7 +181,7 @@ describe("metrics open on loopback", () => {
 describe("the test's exposition parser", () => {
   test("refuses what Prometheus would refuse", async () => {
     expect(() => parsePrometheus("x 1\n")).toThrow(/outside its family/);
-    expect(() => parsePrometheus("# TYPE x gauge\nx{a=\"1} 1\n")).toThrow(/malformed/);
+    expect(() => parsePrometheus('# TYPE x gauge\nx{a="1} 1\n')).toThrow(/malformed/);
     expect(() => parsePrometheus("# TYPE x gauge\nx 1\nx 2\n")).toThrow(/duplicate/);
     const notCumulative =
       '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n';

@@ -8,7 +8,9 @@ import { routePatternOf } from "./route-pattern.ts";
  * duration and the id of the key that made it. Never a header, a query string or a body,
  * so that neither a secret nor a job's output ends up in the log.
  */
-export function requestLog(logger: Logger): MiddlewareHandler<{ Variables: Partial<AuthVariables> }> {
+export function requestLog(
+  logger: Logger,
+): MiddlewareHandler<{ Variables: Partial<AuthVariables> }> {
   return async (c, next) => {
     const started = performance.now();
     await next();

@@ -38,7 +38,11 @@ export class DaemonMetrics {
     ]);
     const requestLabels = ["method", "route", "status"];
     this.http = {
-      requests: r.counter("statusbox_http_requests_total", "HTTP requests answered.", requestLabels),
+      requests: r.counter(
+        "statusbox_http_requests_total",
+        "HTTP requests answered.",
+        requestLabels,
+      ),
       duration: r.histogram(
         "statusbox_http_request_duration_seconds",
         "Time to answer an HTTP request.",

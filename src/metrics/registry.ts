@@ -35,7 +35,13 @@ export class Registry {
   }
 
   /** A family whose samples are read at each scrape. */
-  collected(name: string, help: string, type: MetricType, labelNames: string[], collect: () => Sample[]) {
+  collected(
+    name: string,
+    help: string,
+    type: MetricType,
+    labelNames: string[],
+    collect: () => Sample[],
+  ) {
     return this.add(new Collected(name, help, type, labelNames, collect));
   }
 

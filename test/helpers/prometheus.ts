@@ -30,39 +30,42 @@ export function parsePrometheus(text: string): Map<string, ParsedFamily> {
   const seenSeries = new Set<string>();
   let current: ParsedFamily | null = null;
 
-  text.slice(0, -1).split("\n").forEach((line, index) => {
-    const where = `line ${index + 1}: ${line}`;
-    if (line.trim() === "") return;
-    if (line.startsWith("#")) {
-      const [, keyword, name, ...rest] = line.split(" ");
-      if (keyword !== "HELP" && keyword !== "TYPE") return; // a plain comment
-      if (!name || !METRIC_NAME.test(name)) throw new Error(`bad metric name, ${where}`);
-      let family = families.get(name);
-      if (family && family !== current) throw new Error(`family ${name} split, ${where}`);
-      if (!family) {
-        family = { name, type: "untyped", help: "", samples: [] };
-        families.set(name, family);
+  text
+    .slice(0, -1)
+    .split("\n")
+    .forEach((line, index) => {
+      const where = `line ${index + 1}: ${line}`;
+      if (line.trim() === "") return;
+      if (line.startsWith("#")) {
+        const [, keyword, name, ...rest] = line.split(" ");
+        if (keyword !== "HELP" && keyword !== "TYPE") return; // a plain comment
+        if (!name || !METRIC_NAME.test(name)) throw new Error(`bad metric name, ${where}`);
+        let family = families.get(name);
+        if (family && family !== current) throw new Error(`family ${name} split, ${where}`);
+        if (!family) {
+          family = { name, type: "untyped", help: "", samples: [] };
+          families.set(name, family);
+        }
+        current = family;
+        if (keyword === "HELP") family.help = unescape(rest.join(" "), false);
+        else {
+          const type = rest.join(" ");
+          if (!TYPES.has(type)) throw new Error(`bad type, ${where}`);
+          if (family.samples.length > 0) throw new Error(`TYPE after samples, ${where}`);
+          family.type = type as ParsedFamily["type"];
+        }
+        return;
       }
-      current = family;
-      if (keyword === "HELP") family.help = unescape(rest.join(" "), false);
-      else {
-        const type = rest.join(" ");
-        if (!TYPES.has(type)) throw new Error(`bad type, ${where}`);
-        if (family.samples.length > 0) throw new Error(`TYPE after samples, ${where}`);
-        family.type = type as ParsedFamily["type"];
-      }
-      return;
-    }
 
-    const sample = parseSample(line, where);
-    if (!current || !belongsTo(sample.name, current)) {
-      throw new Error(`sample outside its family (no TYPE line before it), ${where}`);
-    }
-    const series = `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort())}`;
-    if (seenSeries.has(series)) throw new Error(`duplicate series, ${where}`);
-    seenSeries.add(series);
-    current.samples.push(sample);
-  });
+      const sample = parseSample(line, where);
+      if (!current || !belongsTo(sample.name, current)) {
+        throw new Error(`sample outside its family (no TYPE line before it), ${where}`);
+      }
+      const series = `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort())}`;
+      if (seenSeries.has(series)) throw new Error(`duplicate series, ${where}`);
+      seenSeries.add(series);
+      current.samples.push(sample);
+    });
 
   for (const family of families.values()) {
     if (family.type === "histogram") checkHistogram(family);

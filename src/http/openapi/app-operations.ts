@@ -22,7 +22,10 @@ export const APP_OPERATIONS: Record<string, Operation> = {
       "`metrics.open_on_loopback` a scraper on the same machine needs none.",
     tag: "operations",
     access: "metrics",
-    ok: { description: "The exposition text, version 0.0.4.", contentType: EXPOSITION_CONTENT_TYPE },
+    ok: {
+      description: "The exposition text, version 0.0.4.",
+      contentType: EXPOSITION_CONTENT_TYPE,
+    },
   },
   "GET /openapi.json": {
     summary: "This document",

@@ -118,9 +118,6 @@ function batchBody(convert: (schema: typeof batchEventsSchema) => JsonSchema): J
   const message = (item.properties as Record<string, JsonSchema>).message;
   const items = { ...list, items: { anyOf: [message, item] } };
   return {
-    oneOf: [
-      { type: "object", properties: { messages: items }, required: ["messages"] },
-      items,
-    ],
+    oneOf: [{ type: "object", properties: { messages: items }, required: ["messages"] }, items],
   };
 }

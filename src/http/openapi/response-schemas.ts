@@ -31,6 +31,16 @@ export const jobJson = z
     eventsDropped: count.meta({
       description: "Oldest events retention dropped to keep the run under the per-run limit.",
     }),
+    expectedAt: time
+      .nullable()
+      .optional()
+      .meta({ description: "A missed run: the expected start that passed without a run." }),
+    missedWindows: z
+      .int()
+      .min(0)
+      .nullable()
+      .optional()
+      .meta({ description: "A missed run: how many windows passed without a run." }),
   })
   .meta({ id: "Job" });
 
