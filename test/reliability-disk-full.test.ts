@@ -63,7 +63,7 @@ function expectConsistent(db: Database) {
 }
 
 describe("a full disk while the daemon runs", () => {
-  test("writes answer 503 with Retry-After, store nothing, and succeed again once there is room", async () => {
+  test("writes get 503 with Retry-After, store nothing, then succeed with room", async () => {
     const daemon: TestDaemon = await startTestDaemon();
     cleanups.push(() => daemon.close());
     const runId = await createRun(daemon);
