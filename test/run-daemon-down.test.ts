@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StatusBoxClient } from "../src/client/index.ts";
@@ -6,6 +6,9 @@ import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 import { spawnStatusbox } from "./helpers/wrapper.ts";
+
+// Each test starts real processes (bun loading the CLI), which is slow on a busy machine.
+setDefaultTimeout(30_000);
 
 const KEY = "sbx_wrapper_daemon_down_test_key";
 
@@ -69,7 +72,7 @@ describe("statusbox run when the daemon is away", () => {
         ["run", "--name", "abandoned", "--timeout", "60", "--", "sh", "-c", waitingScript(go, 4)],
         { env: { STATUSBOX_URL: daemon.url, STATUSBOX_API_KEY: KEY } },
       );
-      await waitFor(() => hasLogged(client, "before"));
+      await waitFor(() => hasLogged(client, "before"), { timeoutMs: 15_000 });
 
       await daemon.stop("SIGKILL");
       writeFileSync(go, "");
@@ -100,7 +103,7 @@ describe("statusbox run when the daemon is away", () => {
           env: { STATUSBOX_URL: daemon.url, STATUSBOX_API_KEY: KEY },
         },
       );
-      await waitFor(() => hasLogged(client, "before"));
+      await waitFor(() => hasLogged(client, "before"), { timeoutMs: 15_000 });
 
       await daemon.stop("SIGKILL");
       writeFileSync(`${go}.down`, ""); // "during" is printed while nobody listens

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 import { daemonEnv, logLines, runNamed, spawnStatusbox } from "./helpers/wrapper.ts";
+
+// Each test starts real processes (bun loading the CLI), which is slow on a busy machine.
+setDefaultTimeout(30_000);
 
 let daemon: TestDaemon;
 beforeAll(async () => {
@@ -20,7 +23,10 @@ async function signalled(script: string, signal: NodeJS.Signals) {
       env: daemonEnv(daemon),
     },
   );
-  await waitFor(() => wrapper.stdout().includes("ready"), { what: "the command to start" });
+  await waitFor(() => wrapper.stdout().includes("ready"), {
+    what: "the command to start",
+    timeoutMs: 15_000,
+  });
   wrapper.proc.kill(signal);
   const code = await wrapper.done;
   return { code, wrapper, run: runNamed(daemon, name)! };

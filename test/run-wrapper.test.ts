@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { realpathSync } from "node:fs";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { daemonEnv, logLines, runNamed, spawnStatusbox } from "./helpers/wrapper.ts";
+
+// Each test starts real processes (bun loading the CLI), which is slow on a busy machine.
+setDefaultTimeout(30_000);
 
 let daemon: TestDaemon;
 beforeAll(async () => {
