@@ -39,9 +39,16 @@ export interface Ledger {
   acknowledged: number;
   /** Answers that break the API's promises (a 5xx, an unexpected status). */
   problems: string[];
+  /** Why each unanswered request got no answer (the error's name: a hang is a TimeoutError). */
+  unanswered: string[];
 }
 
-export const newLedger = (): Ledger => ({ runs: new Map(), acknowledged: 0, problems: [] });
+export const newLedger = (): Ledger => ({
+  runs: new Map(),
+  acknowledged: 0,
+  problems: [],
+  unanswered: [],
+});
 
 /** A small seeded generator (mulberry32), so that a failing cycle can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -77,8 +84,11 @@ async function post(ctx: LoadContext, path: string, body: unknown) {
     if (response.status >= 500)
       ctx.ledger.problems.push(`${path} answered ${response.status}: ${text}`);
     return { status: response.status, body: text === "" ? null : (JSON.parse(text) as unknown) };
-  } catch {
-    return null; // killed mid-request: unanswered
+  } catch (error) {
+    // The daemon went away mid-request; a TimeoutError would mean it hung instead.
+    const { name, code } = error as { name: string; code?: unknown };
+    ctx.ledger.unanswered.push(typeof code === "string" ? `${name} ${code}` : name);
+    return null;
   }
 }
 
