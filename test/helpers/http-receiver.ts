@@ -20,7 +20,7 @@ export interface HttpReceiver {
   /** Every request received so far, in order. */
   requests: ReceivedRequest[];
   /** Changes what the next requests are answered. */
-  answer(respond: (request: ReceivedRequest) => ReceiverAnswer): void;
+  answer(respond: (request: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer>): void;
   stop(): Promise<void>;
 }
 
@@ -31,7 +31,10 @@ export interface HttpReceiver {
  */
 export function startReceiver(options: { port?: number } = {}): HttpReceiver {
   const requests: ReceivedRequest[] = [];
-  let respond = (_request: ReceivedRequest): ReceiverAnswer => ({ status: 200, body: "ok" });
+  let respond = (_request: ReceivedRequest): ReceiverAnswer | Promise<ReceiverAnswer> => ({
+    status: 200,
+    body: "ok",
+  });
 
   const server: Server<undefined> = Bun.serve({
     hostname: "127.0.0.1",
@@ -45,7 +48,7 @@ export function startReceiver(options: { port?: number } = {}): HttpReceiver {
         body: await request.text(),
       };
       requests.push(received);
-      const answer = respond(received);
+      const answer = await respond(received);
       return new Response(answer.body ?? "", { status: answer.status, headers: answer.headers });
     },
   });
