@@ -1,0 +1,122 @@
+/**
+ * `bun bench/run-wrapper.ts [--runs N]`: how much `statusbox run` slows a chatty command.
+ * Builds the binary, starts a daemon on a temporary database (durability full), and times
+ * commands that print 100,000 lines, bare and wrapped (output to /dev/null in both cases):
+ *
+ * - wall: from spawn to exit, median of N runs;
+ * - command: the command's own time, measured inside it with `date +%s%N`, which shows
+ *   whether the reporting slowed the command itself;
+ * - it also checks that every line arrived as an event, in order.
+ *
+ * Exits 0 whatever the figures; only a broken run (lines missing) exits 1.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { StatusBoxClient } from "../src/client/index.ts";
+import { startDaemon } from "./lib/daemon-process.ts";
+
+const LINES = 100_000;
+const runsArg = process.argv.indexOf("--runs");
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const root = join(import.meta.dir, "..");
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Commands that print LINES lines; `%T` is where each writes its own duration (ns). */
+const COMMANDS: Record<string, string> = {
+  "seq (as fast as a pipe takes it)": `seq 1 ${LINES}`,
+  "sh loop (echo per line)": `i=0; while [ $i -lt ${LINES} ]; do echo "line $i"; i=$((i+1)); done`,
+};
+
+const workDir = mkdtempSync(join(tmpdir(), "statusbox-bench-run-"));
+try {
+  const binary = await build(join(workDir, "statusbox"));
+  const daemon = await startDaemon(binary, join(workDir, "bench.db"), { workDir });
+  const client = new StatusBoxClient({ url: daemon.url, key: daemon.key });
+  const env = { ...process.env, STATUSBOX_URL: daemon.url, STATUSBOX_API_KEY: daemon.key };
+  try {
+    const overhead = await median(RUNS, () =>
+      timed([binary, "run", "--name", "noop", "--timeout", "600", "--", "true"], env),
+    );
+    console.log(`\nstatusbox run, ${LINES.toLocaleString("en")} lines, median of ${RUNS} runs`);
+    console.log(
+      `${cpus().length} × ${cpus()[0]?.model}, Bun ${Bun.version}, load ${loadavg()[0]!.toFixed(2)}`,
+    );
+    console.log(`wrapper start and end around 'true': ${overhead.wall.toFixed(0)} ms\n`);
+    console.log("| command | bare wall | wrapped wall | bare command | wrapped command |");
+    console.log("|---|---|---|---|---|");
+
+    for (const [label, script] of Object.entries(COMMANDS)) {
+      progress(label);
+      const timing = `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo $((e-s)) > "$T"`;
+      const bare = await median(RUNS, () => timed(["sh", "-c", timing], env));
+      const name = `bench ${label}`;
+      const wrapped = await median(RUNS, () =>
+        timed([binary, "run", "--name", name, "--timeout", "600", "--", "sh", "-c", timing], env),
+      );
+      await requireAllLines(client, name);
+      const ms = (n: number) => `${n.toFixed(0)} ms`;
+      console.log(
+        `| ${label} | ${ms(bare.wall)} | ${ms(wrapped.wall)} | ${ms(bare.command)} | ${ms(wrapped.command)} |`,
+      );
+    }
+  } finally {
+    await daemon.stop();
+  }
+} catch (error) {
+  console.error(`bench: ${(error as Error).stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+/** Runs a command with stdout and stderr to /dev/null; answers wall and its own time (ms). */
+async function timed(argv: string[], env: Record<string, string | undefined>) {
+  const timeFile = join(workDir, "command-time");
+  const started = performance.now();
+  const proc = Bun.spawn(argv, {
+    env: { ...env, T: timeFile },
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const code = await proc.exited;
+  const wall = performance.now() - started;
+  if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}`);
+  let command = 0;
+  try {
+    command = Number(readFileSync(timeFile, "utf8").trim()) / 1e6;
+  } catch {
+    // `true` writes no time.
+  }
+  return { wall, command };
+}
+
+async function median(n: number, sample: () => Promise<{ wall: number; command: number }>) {
+  const samples: { wall: number; command: number }[] = [];
+  for (let i = 0; i < n; i++) samples.push(await sample());
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[n >> 1]!;
+  return {
+    wall: middle(samples.map((s) => s.wall)),
+    command: middle(samples.map((s) => s.command)),
+  };
+}
+
+/** The last wrapped run of `name` must hold every line, in order. */
+async function requireAllLines(client: StatusBoxClient, name: string): Promise<void> {
+  const { jobs } = await client.list({ name, limit: 1 });
+  const events = (await client.allEvents(jobs[0]!.id)).filter((e) => e.kind === "log");
+  if (events.length !== LINES)
+    throw new Error(`${name}: ${events.length} of ${LINES} lines arrived`);
+  if (jobs[0]!.status !== "completed") throw new Error(`${name}: run is ${jobs[0]!.status}`);
+}
+
+async function build(outfile: string): Promise<string> {
+  progress("building the binary");
+  const proc = Bun.spawn([process.execPath, join(root, "scripts", "build.ts"), outfile], {
+    cwd: root,
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  if ((await proc.exited) !== 0) throw new Error("bun scripts/build.ts failed");
+  return outfile;
+}
