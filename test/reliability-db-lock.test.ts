@@ -1,0 +1,125 @@
+import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describeBadAnswer } from "./helpers/error-shape.ts";
+import { spawnKeyedDaemon, type KeyedDaemon } from "./helpers/keyed-daemon.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+// Another process (the sqlite3 command line) takes the write lock of the daemon's database.
+const dir = makeTempDir();
+const dbPath = join(dir.path, "locked.db");
+let daemon: KeyedDaemon;
+
+beforeAll(async () => {
+  daemon = await spawnKeyedDaemon(dbPath);
+});
+afterAll(async () => {
+  expect(await daemon.stop()).toBe(0);
+  expect(daemon.log()).not.toContain("unexpected error");
+  dir.cleanup();
+});
+
+/**
+ * Holds `BEGIN IMMEDIATE` for `seconds`; resolves once the lock is held. (The command line
+ * buffers its output into a pipe, so it signals the lock by touching a file instead.)
+ */
+async function holdWriteLock(seconds: number) {
+  const marker = join(dir.path, `locked-${Date.now()}`);
+  const holder = Bun.spawn(
+    [
+      "sqlite3",
+      dbPath,
+      ".timeout 5000",
+      "BEGIN IMMEDIATE;",
+      `.shell touch '${marker}'`,
+      `.shell sleep ${seconds}`,
+      "COMMIT;",
+    ],
+    { stdout: "ignore", stderr: "pipe" },
+  );
+  await waitFor(() => existsSync(marker) || holder.exitCode !== null, { what: "the lock" });
+  expect(holder.exitCode).toBeNull();
+  return { lockedAt: performance.now(), released: holder.exited };
+}
+
+const post = (path: string, body: unknown) =>
+  fetch(daemon.url + path, {
+    method: "POST",
+    headers: daemon.auth,
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+
+/** Sends creates and logs at once; answers each one's status, tag and latency. */
+async function writeWhileLocked(runId: number, tag: string, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const started = performance.now();
+      const text = `${tag}-${i}`;
+      const response =
+        i % 2
+          ? await post(`/jobs/${runId}`, { message: text })
+          : await post("/api/jobs/", { name: text, timeoutSeconds: 60 });
+      const body = await response.text();
+      expect(
+        describeBadAnswer(response.status, response.headers, body, { allow503: true }),
+      ).toBeNull();
+      return { text, status: response.status, ms: performance.now() - started };
+    }),
+  );
+}
+
+function stored(text: string): boolean {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return Boolean(
+      db
+        .query("SELECT 1 FROM runs WHERE name = ?1 UNION SELECT 1 FROM events WHERE message = ?1")
+        .get(text),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function createRun(): Promise<number> {
+  const response = await post("/api/jobs/", { name: "holder", timeoutSeconds: 600 });
+  return ((await response.json()) as { id: number }).id;
+}
+
+describe("another process holds the write lock", () => {
+  test("for 3 s: writes wait and then succeed, reads are not held up, nothing is lost", async () => {
+    const runId = await createRun();
+    const lock = await holdWriteLock(3);
+
+    const reading = fetch(`${daemon.url}/api/jobs/${runId}`, { headers: daemon.auth });
+    const writing = writeWhileLocked(runId, "waited", 40);
+    const read = await reading;
+    const readAt = performance.now() - lock.lockedAt;
+    expect(read.status).toBe(200);
+    expect(readAt).toBeLessThan(2500); // answered while the lock was still held
+
+    const answers = await writing;
+    await lock.released;
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    // They waited for the lock rather than failing fast.
+    expect(Math.min(...answers.map((a) => a.ms))).toBeGreaterThan(2000);
+    for (const { text } of answers) expect(stored(text)).toBe(true);
+  }, 20_000);
+
+  test("for longer than the daemon waits: 503 with Retry-After, nothing stored, then recovery", async () => {
+    const runId = await createRun();
+    const lock = await holdWriteLock(6.5);
+
+    const answers = await writeWhileLocked(runId, "refused", 20);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 503));
+    await lock.released;
+    for (const { text } of answers) expect(stored(text)).toBe(false);
+
+    const retried = await writeWhileLocked(runId, "retried", 20);
+    expect(retried.map((a) => a.status)).toEqual(retried.map(() => 200));
+    for (const { text } of retried) expect(stored(text)).toBe(true);
+  }, 20_000);
+});
