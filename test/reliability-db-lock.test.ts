@@ -90,7 +90,7 @@ async function createRun(): Promise<number> {
 }
 
 describe("another process holds the write lock", () => {
-  test("for 3 s: writes wait and then succeed, reads are not held up, nothing is lost", async () => {
+  test("for 3 s: writes wait, then succeed; reads are not held up; nothing is lost", async () => {
     const runId = await createRun();
     const lock = await holdWriteLock(3);
 
@@ -109,7 +109,7 @@ describe("another process holds the write lock", () => {
     for (const { text } of answers) expect(stored(text)).toBe(true);
   }, 20_000);
 
-  test("for longer than the daemon waits: 503 with Retry-After, nothing stored, then recovery", async () => {
+  test("past the daemon's wait: 503 with Retry-After, nothing stored, then recovery", async () => {
     const runId = await createRun();
     const lock = await holdWriteLock(6.5);
 
