@@ -1,8 +1,8 @@
 import { UsageError, type OptionSpecs, type ParsedArgs } from "../cli/command.ts";
 import type { LogLevel } from "../log/logger.ts";
 import { DEFAULT_POLICY, type RetentionPolicy } from "../retention/policy.ts";
-import type { ConfigFile } from "./config-file.ts";
-import { resolveSetting } from "./settings.ts";
+import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
+import { DEFAULT_DB_PATH, resolveSetting } from "./settings.ts";
 
 export type LogFormat = "text" | "json";
 
@@ -116,4 +116,16 @@ function flag(args: ParsedArgs, name: string, envName: string, fromFile?: boolea
     throw new UsageError(`${envName} must be true or false, not '${env}'`);
   }
   return fromFile ?? false;
+}
+
+/**
+ * The database of the maintenance commands (`prune`, `backup`): `--db`, else STATUSBOX_DB,
+ * else the config file's [server] db, else the default, so that they find the daemon's
+ * database from the same config file. Throws ConfigError for a bad file.
+ */
+export function resolveDbPath(args: ParsedArgs): { dbPath: string; config: ConfigFile } {
+  const located = configPathOf(args);
+  const config = located ? loadConfigFile(located.path) : {};
+  const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
+  return { dbPath, config };
 }

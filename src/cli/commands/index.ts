@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { backupCommand } from "./backup.ts";
 import { alertsLogCommand, alertsTestCommand } from "./alerts.ts";
 import { configCheckCommand } from "./config-check.ts";
 import {
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   alertsTestCommand,
   alertsLogCommand,
   pruneCommand,
+  backupCommand,
   runCommand,
   jobStartCommand,
   jobLogCommand,

@@ -1,11 +1,10 @@
+import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import {
-  CONFIG_OPTION,
-  ConfigError,
-  configPathOf,
-  loadConfigFile,
-} from "../../config/config-file.ts";
-import { RETENTION_OPTIONS, resolveRetention } from "../../config/operations-settings.ts";
-import { DB_OPTION, DEFAULT_DB_PATH, resolveSetting } from "../../config/settings.ts";
+  RETENTION_OPTIONS,
+  resolveDbPath,
+  resolveRetention,
+} from "../../config/operations-settings.ts";
+import { DB_OPTION } from "../../config/settings.ts";
 import { systemClock } from "../../domain/clock.ts";
 import { describeDays, parseAgeDays } from "../../retention/policy.ts";
 import { Pruner, type PruneReport } from "../../retention/pruner.ts";
@@ -40,18 +39,17 @@ Options:
     "older-than": { type: "string" },
   },
   async run(args, io) {
-    let config;
+    let located;
     try {
-      const located = configPathOf(args);
-      config = located ? loadConfigFile(located.path) : {};
+      located = resolveDbPath(args);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       io.stderr(`statusbox prune: ${error.message}\n`);
       return 2;
     }
+    const { dbPath, config } = located;
     const policy = resolveRetention(args, config);
     policy.days = olderThan(args) ?? policy.days;
-    const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
 
     const db = openDatabase(dbPath);
     const writes = new WriteQueue(db);
