@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 import { daemonEnv, logLines } from "./helpers/wrapper.ts";
 
 // Each test starts real processes (bun loading the CLI), which is slow on a busy machine.
@@ -61,6 +62,29 @@ describe("statusbox job commands", () => {
       [null, "one"],
       [null, "two"],
     ]);
+  });
+
+  test("job log - sends lines while stdin is still open", async () => {
+    const id = await started();
+    const proc = Bun.spawn([...statusboxCommand(), "job", "log", String(id), "-"], {
+      env: { ...process.env, ...env },
+      stdin: "pipe",
+      stderr: "pipe",
+    });
+    proc.stdin.write("first line\n");
+    await proc.stdin.flush();
+    await waitFor(() => logLines(daemon, id).length === 1, { timeoutMs: 15_000 });
+    proc.stdin.write("second line\n\nthird");
+    await proc.stdin.end();
+
+    expect(await proc.exited).toBe(0);
+    expect(logLines(daemon, id).map(([, m]) => m)).toEqual(["first line", "second line", "third"]);
+  });
+
+  test("job log - on an unknown run exits 1 with the daemon's message", async () => {
+    const result = await job(["log", "999999", "-"], "a\nb\n");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("statusbox job log: no job with id 999999 (HTTP 404)\n");
   });
 
   test("job log splits a message over 16 KiB instead of cutting it", async () => {

@@ -1,4 +1,5 @@
 import type { StatusBoxClient } from "../../client/client.ts";
+import { StatusBoxApiError } from "../../client/errors.ts";
 import type { EndSignal } from "../../client/types.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { exitCodeOf, JOB_SPEC_OPTIONS, jobIdOf, jobSpecOf } from "../run/arguments.ts";
@@ -9,6 +10,7 @@ import {
   describeClientError,
 } from "../run/connection.ts";
 import { LineSplitter } from "../run/line-splitter.ts";
+import { Shipper } from "../run/shipper.ts";
 import { formatRun } from "../run/show-run.ts";
 
 const EXIT_NOTE = `Exits 0 when the daemon accepted, 1 with its message on stderr when it answered an
@@ -64,7 +66,7 @@ export const jobLogCommand: Command = {
        statusbox job log ID - [options]
 
 Logs MESSAGE as an event of run ID. With '-', each line of stdin becomes an event, in
-order and in batches: some-command 2>&1 | statusbox job log "$ID" -
+order, sent in batches while the input arrives: some-command 2>&1 | statusbox job log "$ID" -
 A message over 16 KiB is stored as several events, never cut.
 
 Options:
@@ -79,19 +81,32 @@ ${EXIT_NOTE}
     const message = args.positionals[1]!;
     if (message === "") throw new UsageError("MESSAGE must not be empty");
     return talk("log", args, io, async (client) => {
-      if (message !== "-") return client.log(id, message);
-      const lines = await readLines(Bun.stdin.stream());
-      if (lines.length > 0) await client.logBatch(id, lines);
+      return message === "-" ? logStdin(client, id) : client.log(id, message);
     });
   },
 };
 
-async function readLines(stream: ReadableStream<Uint8Array>): Promise<string[]> {
-  const lines: string[] = [];
-  const splitter = new LineSplitter((line) => line !== "" && lines.push(line));
-  for await (const chunk of stream) splitter.push(chunk);
+/**
+ * Logs stdin line by line as it arrives, in batches, through the wrapper's shipper: a long
+ * pipeline is reported while it runs, in bounded memory. An error answer (a wrong id, a
+ * revoked key) stops it at once; a daemon away is retried until stdin ends.
+ */
+async function logStdin(client: StatusBoxClient, id: number): Promise<void> {
+  let failure: unknown = null;
+  const shipper = new Shipper({
+    send: async (lines, key) => void (await client.logBatch(id, lines, { idempotencyKey: key })),
+    onFailure: (error) => (failure = error),
+  });
+  const splitter = new LineSplitter((line) => {
+    if (line !== "") shipper.add({ message: line, stream: null });
+  });
+  for await (const chunk of Bun.stdin.stream()) {
+    splitter.push(chunk);
+    if (failure instanceof StatusBoxApiError && failure.status < 500) break;
+  }
   splitter.end();
-  return lines;
+  const { lost } = await shipper.close(Date.now() + 60_000);
+  if (lost > 0 && failure !== null) throw failure;
 }
 
 function endCommand(signal: EndSignal, state: string): Command {
