@@ -109,6 +109,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     db: db.filename,
     open_runs: recovered.scheduled,
     timed_out_at_start: recovered.expired.length,
+    retention_days: options.retention?.days ?? DEFAULT_POLICY.days,
+    max_events_per_run: options.retention?.maxEventsPerRun ?? DEFAULT_POLICY.maxEventsPerRun,
     alert_channels: options.alerts?.length ?? 0,
   });
 

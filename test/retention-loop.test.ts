@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
-import { createLogger } from "../src/log/logger.ts";
+import { join } from "node:path";
+import { startDaemon, type DaemonOptions } from "../src/daemon.ts";
+import { ManualClock } from "../src/domain/clock.ts";
+import { createLogger, silentLogger } from "../src/log/logger.ts";
 import { DAY_MS } from "../src/retention/policy.ts";
 import { Pruner, type PrunerOptions } from "../src/retention/pruner.ts";
 import { RetentionLoop } from "../src/retention/retention-loop.ts";
 import { countRows, openRunDb, type RunDb } from "./helpers/run-db.ts";
+import { spawnDaemon } from "./helpers/process-daemon.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
 let t: RunDb;
@@ -120,4 +125,81 @@ describe("pruning in the background", () => {
 
 function totalChanges(): number {
   return t.db.query<{ n: number }, []>("SELECT total_changes() AS n").get()!.n;
+}
+
+describe("the daemon's retention", () => {
+  test("prunes with the policy it was started with", async () => {
+    const clock = new ManualClock();
+    const daemon = await startTestDaemonWith({
+      clock,
+      retention: { days: 2, maxEventsPerRun: 3 },
+    });
+    try {
+      const old = await createRun(daemon);
+      await daemon.post(`/jobs/${old}/complete`);
+      clock.advance(DAY_MS);
+      const chatty = await createRun(daemon);
+      await daemon.post(`/api/jobs/${chatty}/events`, ["a", "b", "c", "d"]);
+      await daemon.post(`/jobs/${chatty}/complete`);
+      clock.advance(DAY_MS + 1);
+
+      const report = await daemon.retention.runNow();
+
+      expect(report).toMatchObject({ runsDeleted: 1, eventsDropped: 3 });
+      expect((await daemon.request(`/api/jobs/${old}`)).status).toBe(404);
+      const job = (await (await daemon.request(`/api/jobs/${chatty}`)).json()).job;
+      expect(job).toMatchObject({ eventCount: 3, eventsDropped: 3 });
+    } finally {
+      await daemon.close();
+    }
+  });
+
+  test("serve announces its retention on the ready line", async () => {
+    const dir = makeTempDir();
+    const daemon = await spawnDaemon(join(dir.path, "s.db"), {
+      args: ["--retention-days", "7", "--max-events-per-run", "500"],
+    });
+    try {
+      expect(daemon.log()).toMatch(/statusbox ready .*retention_days=7 max_events_per_run=500/);
+    } finally {
+      await daemon.stop();
+      dir.cleanup();
+    }
+  });
+});
+
+/** startTestDaemon's setup, with daemon options it does not pass on. */
+async function startTestDaemonWith(options: Partial<DaemonOptions>) {
+  const dir = makeTempDir();
+  const daemon = await startDaemon({
+    dbPath: join(dir.path, "statusbox.db"),
+    host: "127.0.0.1",
+    port: 0,
+    logger: silentLogger,
+    ...options,
+  });
+  const key = daemon.firstKey!;
+  const request = (path: string, init: RequestInit = {}) =>
+    fetch(daemon.url + path, {
+      ...init,
+      headers: { authorization: `ApiKey ${key}`, "content-type": "application/json" },
+    });
+  return {
+    ...daemon,
+    request,
+    post: (path: string, body?: unknown) =>
+      request(path, {
+        method: "POST",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    close: async () => {
+      await daemon.stop();
+      dir.cleanup();
+    },
+  };
+}
+
+async function createRun(daemon: { post: (path: string, body?: unknown) => Promise<Response> }) {
+  const response = await daemon.post("/api/jobs", { name: "nightly", timeoutSeconds: 60 });
+  return (await response.json()).id as number;
 }

@@ -2,6 +2,7 @@ import type { ParsedArgs } from "../cli/command.ts";
 import { UsageError } from "../cli/command.ts";
 import type { Durability } from "../storage/database.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
+import { resolveOperationsSettings, type OperationsSettings } from "./operations-settings.ts";
 import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_PORT, resolveSetting } from "./settings.ts";
 
 export interface ServeSettings {
@@ -9,6 +10,8 @@ export interface ServeSettings {
   port: number;
   dbPath: string;
   durability: Durability;
+  /** Retention, logs and metrics. */
+  operations: OperationsSettings;
   /** The config file that was read, if any, and its content. */
   configPath: string | null;
   config: ConfigFile;
@@ -31,7 +34,9 @@ export function resolveServeSettings(args: ParsedArgs): ServeSettings {
   const durability = parseDurability(
     resolveSetting(args, "durability", "STATUSBOX_DURABILITY", "full", server.durability),
   );
-  return { host, port, dbPath, durability, configPath: located?.path ?? null, config };
+  const operations = resolveOperationsSettings(args, config);
+  const configPath = located?.path ?? null;
+  return { host, port, dbPath, durability, operations, configPath, config };
 }
 
 const optional = (value: number | undefined) => (value === undefined ? undefined : String(value));

@@ -1,6 +1,7 @@
 import { startDaemon } from "../../daemon.ts";
 import { createLogger } from "../../log/logger.ts";
 import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
+import { OPERATIONS_OPTIONS } from "../../config/operations-settings.ts";
 import { resolveServeSettings } from "../../config/serve-settings.ts";
 import { DB_OPTION, DEFAULT_HOST, DEFAULT_PORT } from "../../config/settings.ts";
 import type { Command } from "../command.ts";
@@ -20,6 +21,16 @@ Options:
   --config PATH        config file (STATUSBOX_CONFIG, default ./statusbox.toml when it exists)
   --durability MODE    full: a 200 survives power loss; normal: it survives a crash of the
                        daemon only (STATUSBOX_DURABILITY, default full)
+  --retention-days N   keep finished runs N days (STATUSBOX_RETENTION_DAYS, default 60)
+  --max-events-per-run N
+                       keep a finished run's newest N events (STATUSBOX_MAX_EVENTS_PER_RUN,
+                       default 10000)
+  --log-format FORMAT  text or json, one object per line (STATUSBOX_LOG_FORMAT, default text)
+  --log-level LEVEL    debug, info, warn or error (STATUSBOX_LOG_LEVEL, default info)
+  --log-requests       one log line per HTTP request (STATUSBOX_LOG_REQUESTS)
+  --metrics-open-on-loopback
+                       serve /metrics without a key to clients on 127.0.0.1 or ::1
+                       (STATUSBOX_METRICS_OPEN_ON_LOOPBACK)
   -h, --help           show this help
 
 Environment:
@@ -33,9 +44,9 @@ Stops cleanly on SIGTERM or SIGINT.
     host: { type: "string" },
     port: { type: "string" },
     durability: { type: "string" },
+    ...OPERATIONS_OPTIONS,
   },
   async run(args, io) {
-    const logger = createLogger();
     let settings;
     try {
       settings = resolveServeSettings(args);
@@ -44,6 +55,8 @@ Stops cleanly on SIGTERM or SIGINT.
       io.stderr(`statusbox serve: ${error.message}\n`);
       return 2;
     }
+    const { log, retention, metricsOpenOnLoopback } = settings.operations;
+    const logger = createLogger({ format: log.format, level: log.level });
     // Files the daemon creates (the database, its WAL) are for its owner alone.
     process.umask(0o077);
 
@@ -56,6 +69,9 @@ Stops cleanly on SIGTERM or SIGINT.
         durability: settings.durability,
         logger,
         ensureKey: process.env.STATUSBOX_API_KEY || undefined,
+        retention,
+        logRequests: log.requests,
+        metricsOpenOnLoopback,
         alerts: settings.config.alerts,
       });
     } catch (error) {
