@@ -3,6 +3,7 @@ import { GIVE_UP_AFTER_MS, MAX_RETRY_MS, retryDelay } from "../src/alerts/backof
 import { failingChannels } from "../src/alerts/failing-channels.ts";
 import { alertKit } from "./helpers/alerts-kit.ts";
 import { closedPort, startReceiver } from "./helpers/http-receiver.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 
 const hookAt = (url: string, extra: Record<string, unknown> = {}) => ({
   name: "hook",
@@ -283,6 +284,46 @@ describe("the dispatcher", () => {
       kit.clock.advance(2000);
       await kit.dispatcher.step();
       expect(failingChannels(kit.db)).toEqual([]);
+    } finally {
+      await kit.close();
+      await receiver.stop();
+    }
+  });
+
+  test("running, it drains a backlog larger than its in-flight limit without waiting to poll", async () => {
+    const receiver = startReceiver();
+    let inFlight = 0;
+    let most = 0;
+    receiver.answer(async () => {
+      most = Math.max(most, ++inFlight);
+      await Bun.sleep(5);
+      inFlight--;
+      return { status: 200 };
+    });
+    const kit = alertKit([hookAt(receiver.url)], {
+      dispatcher: { pollMs: 600_000, maxInFlight: 3 },
+    });
+    try {
+      for (let i = 0; i < 20; i++) await kit.finish(`job-${i}`, "fail");
+      kit.dispatcher.start();
+      await waitFor(() => kit.outbox().every((a) => a.state === "delivered"), {
+        what: "the backlog",
+      });
+      expect(receiver.requests.length).toBe(20);
+      expect(most).toBeLessThanOrEqual(3);
+    } finally {
+      await kit.close();
+      await receiver.stop();
+    }
+  });
+
+  test("a new alert wakes a running dispatcher at once", async () => {
+    const receiver = startReceiver();
+    const kit = alertKit([hookAt(receiver.url)], { dispatcher: { pollMs: 600_000 } });
+    try {
+      kit.dispatcher.start();
+      await kit.finish("backup", "fail");
+      await waitFor(() => receiver.requests.length === 1, { what: "the alert" });
     } finally {
       await kit.close();
       await receiver.stop();

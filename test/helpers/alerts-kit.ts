@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { parseAlertChannels, type AlertChannel } from "../../src/alerts/config.ts";
-import { AlertDispatcher } from "../../src/alerts/dispatcher.ts";
+import { AlertDispatcher, type DispatcherOptions } from "../../src/alerts/dispatcher.ts";
 import { AlertEnqueuer } from "../../src/alerts/enqueuer.ts";
 import { OutboxStore } from "../../src/alerts/outbox-store.ts";
 import type { AlertPayload } from "../../src/alerts/payload.ts";
@@ -50,7 +50,10 @@ export function channelsOf(tables: Record<string, unknown>[]): AlertChannel[] {
  * hand: a RunService with a ManualClock (deadlines not scheduled), the enqueuer listening
  * on it, and a dispatcher whose `step` the test calls. The log is captured in `logLines`.
  */
-export function alertKit(tables: Record<string, unknown>[], options: { dbPath?: string } = {}) {
+export function alertKit(
+  tables: Record<string, unknown>[],
+  options: { dbPath?: string; dispatcher?: Partial<DispatcherOptions> } = {},
+) {
   const temp = options.dbPath ? null : makeTempDir();
   const dbPath = options.dbPath ?? join(temp!.path, "alerts.db");
   const db: Database = openDatabase(dbPath);
@@ -69,8 +72,10 @@ export function alertKit(tables: Record<string, unknown>[], options: { dbPath?: 
     clock,
     logger,
     random: () => 0,
+    ...options.dispatcher,
   });
-  const enqueuer = new AlertEnqueuer({ store, channels, clock });
+  const onEnqueued = () => dispatcher.wake();
+  const enqueuer = new AlertEnqueuer({ store, channels, clock, onEnqueued });
   runs.addListener(enqueuer);
 
   /** Creates a run of `name`, lets `ms` pass, and ends it with `signal`; answers its id. */
