@@ -130,3 +130,47 @@ describe("statusbox run when the daemon is away", () => {
     }
   }, 30_000);
 });
+
+describe("statusbox run when the daemon refuses the lines", () => {
+  test("the end message counts the lines that were never stored", async () => {
+    // A stand-in daemon that creates the run and takes its end, but fails every batch.
+    const ends: { path: string; body: { message?: string; exitCode?: number } }[] = [];
+    let batches = 0;
+    const server = Bun.serve({
+      port: 0,
+      async fetch(request) {
+        const path = new URL(request.url).pathname;
+        if (path === "/api/jobs/") return Response.json({ status: "ok", id: 1 });
+        if (path.endsWith("/events")) {
+          batches++;
+          return Response.json(
+            { status: "error", error: "disk full", code: "unavailable" },
+            { status: 503 },
+          );
+        }
+        ends.push({ path, body: await request.json() });
+        return new Response(null, { status: 200 });
+      },
+    });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      const wrapper = spawnStatusbox(
+        ["run", "--name", "lossy", "--timeout", "60", "--", "sh", "-c", "echo a; echo b; echo c"],
+        { env: { STATUSBOX_URL: url, STATUSBOX_API_KEY: KEY } },
+      );
+      expect(await wrapper.done).toBe(0);
+      expect(batches).toBeGreaterThan(1);
+      expect(ends).toEqual([
+        {
+          path: "/api/jobs/1/complete",
+          body: { exitCode: 0, message: "3 output lines were not reported" },
+        },
+      ]);
+      expect(ownLines(wrapper.stderr())).toEqual([
+        "statusbox run: disk full (HTTP 503); the command goes on, its output may not all be reported",
+      ]);
+    } finally {
+      await server.stop(true);
+    }
+  });
+});

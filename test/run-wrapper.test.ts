@@ -154,6 +154,14 @@ describe("statusbox run: the command's surroundings", () => {
     }
   });
 
+  test("a background process left holding the output does not hold the wrapper", async () => {
+    const started = Date.now();
+    const { code, wrapper } = await wrap("sleep 30 & echo left behind");
+    expect(code).toBe(0);
+    expect(wrapper.stdout()).toBe("left behind\n");
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   test("a run that times out while the command runs: the exit code passes, one notice", async () => {
     const name = `job-${++names}`;
     const wrapper = spawnStatusbox(

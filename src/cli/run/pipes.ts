@@ -7,7 +7,9 @@ const PIPE_GRACE_MS = 2000;
  * Copies a command's output to the wrapper's own stdout or stderr byte for byte, and hands
  * each line to `onLine`. It waits when the terminal (or the pipe the wrapper writes to) is
  * slow, as the command would have. If that destination is closed (`| head`), it stops
- * reading, so that the command gets SIGPIPE as it would have without the wrapper.
+ * reading, so that the command's next write fails as it would have without the wrapper.
+ * Note: Bun's pipes to a child are sockets, so the command then sees ECONNRESET where it
+ * would have got SIGPIPE.
  */
 export async function copyOutput(
   source: ReadableStream<Uint8Array>,
