@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkCopy } from "../src/cli/commands/backup.ts";
 import { runStatusbox } from "./helpers/binary.ts";
-import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
+import { createRun, startTestDaemon } from "./helpers/daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 let out: { path: string; cleanup: () => void };
