@@ -62,7 +62,7 @@ describe("StatusBoxClient against a real daemon", () => {
     expect(jobs.map((j) => j.id)).toEqual([id]);
   });
 
-  test("splits messages over 16 KiB and sends big batches in order, in several requests", async () => {
+  test("splits messages over 16 KiB and sends a big batch in order in parts", async () => {
     const id = await client.create({ name: "chatty", timeoutSeconds: 60 });
     const long = "é".repeat(20_000);
     await client.log(id, long);

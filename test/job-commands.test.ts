@@ -122,7 +122,7 @@ describe("statusbox job commands", () => {
     }
   });
 
-  test("the same end twice is fine; a different end exits 1 with the daemon's message", async () => {
+  test("the same end twice is fine; another end exits 1 with the daemon's message", async () => {
     const id = await started();
     expect((await job(["fail", String(id)])).code).toBe(0);
     expect((await job(["fail", String(id)])).code).toBe(0);

@@ -87,7 +87,7 @@ describe("statusbox run when the daemon is away", () => {
     }
   }, 30_000);
 
-  test("down for a while and back before the end: one warning, every line arrives in order", async () => {
+  test("down a while, back before the end: one warning, every line arrives in order", async () => {
     const dir = makeTempDir();
     const db = join(dir.path, "db.sqlite");
     const port = String(await freePort());

@@ -20,7 +20,7 @@ function cuts(data: Uint8Array): Uint8Array[][] {
 }
 
 describe("LineSplitter", () => {
-  test("gives one line per newline, whatever the chunk boundaries, multi-byte text included", () => {
+  test("gives one line per newline whatever the chunk boundaries, multi-byte text too", () => {
     const data = bytes("héllo wörld\n日本語\n\n🎉 done\nlast without newline");
     for (const chunks of cuts(data)) {
       expect(splitAll(chunks)).toEqual([

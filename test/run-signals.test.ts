@@ -42,7 +42,7 @@ describe("statusbox run: signals sent to the wrapper", () => {
     );
   });
 
-  test("a command that handles SIGTERM cleans up and its own exit code passes through", async () => {
+  test("a command that handles SIGTERM cleans up; its own exit code passes through", async () => {
     const script = `trap 'echo cleaning up; exit 5' TERM; echo ready; while :; do sleep 0.05; done`;
     const { code, wrapper, run } = await signalled(script, "SIGTERM");
     expect(code).toBe(5);

@@ -45,7 +45,7 @@ describe("statusbox run: exit codes", () => {
     expect(run()).toMatchObject({ status: "failed", exitCode: 3 });
   });
 
-  test("a command killed by a signal fails the run naming it; the wrapper exits 128+N", async () => {
+  test("a command killed by a signal fails the run, naming it; exit code 128+N", async () => {
     const killed = await wrap("kill -KILL $$");
     expect(killed.code).toBe(137);
     expect(killed.run()).toMatchObject({
@@ -162,7 +162,7 @@ describe("statusbox run: the command's surroundings", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  test("a run that times out while the command runs: the exit code passes, one notice", async () => {
+  test("a run that times out while the command runs: exit code passes, one notice", async () => {
     const name = `job-${++names}`;
     const wrapper = spawnStatusbox(
       ["run", "--name", name, "--timeout", "0.3", "--", "sh", "-c", "sleep 0.8"],
@@ -228,7 +228,7 @@ describe("statusbox run: arguments", () => {
     expect(runNamed(daemon, name)?.status).toBe("completed");
   });
 
-  test("a key the daemon refuses: the command still runs, one warning names the refusal", async () => {
+  test("a key the daemon refuses: the command still runs, one warning says so", async () => {
     const name = `job-${++names}`;
     const wrapper = spawnStatusbox(
       ["run", "--name", name, "--timeout", "5", "--", "sh", "-c", "echo ran; exit 4"],

@@ -1,7 +1,18 @@
 import { batchBody, toBatches, toLines } from "./batches.ts";
 import { connectionError, StatusBoxApiError } from "./errors.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
-import type { EndDetails, EndSignal, Job, JobEvent, JobStatus, LogItem, NewJob } from "./types.ts";
+import type {
+  EndDetails,
+  EndSignal,
+  Job,
+  JobEvent,
+  JobName,
+  JobStatus,
+  LogItem,
+  NewJob,
+  Schedule,
+  ScheduleFields,
+} from "./types.ts";
 
 export const DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -31,7 +42,7 @@ export interface BatchOptions extends CallOptions {
 }
 
 interface RequestSpec {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -141,6 +152,36 @@ export class StatusBoxClient {
     }
   }
 
+  /** Every schedule, by job name. */
+  async schedules(): Promise<Schedule[]> {
+    const answer = await this.request<{ schedules: Schedule[] }>(this.read("/api/schedules"));
+    return answer!.schedules;
+  }
+
+  async schedule(name: string): Promise<Schedule> {
+    const answer = await this.request<{ schedule: Schedule }>(this.read(schedulePath(name)));
+    return answer!.schedule;
+  }
+
+  /** Creates or replaces the schedule of a job name; setting the same again is harmless. */
+  async setSchedule(name: string, fields: ScheduleFields): Promise<Schedule> {
+    const spec = { method: "PUT", path: schedulePath(name), body: fields, idempotent: true };
+    const answer = await this.request<{ schedule: Schedule }>(spec as RequestSpec);
+    return answer!.schedule;
+  }
+
+  /** Removes the schedule of a job name (a 404 StatusBoxApiError when it has none). */
+  async deleteSchedule(name: string): Promise<void> {
+    await this.request({ method: "DELETE", path: schedulePath(name), idempotent: false });
+  }
+
+  /** One page of the view by job name; `next` is the `after` of the following page. */
+  async names(page: { after?: string; limit?: number } = {}) {
+    const path = `/api/names${toQuery(page)}`;
+    const answer = await this.request<{ names: JobName[]; next: string | null }>(this.read(path));
+    return answer!;
+  }
+
   private read(path: string): RequestSpec {
     return { method: "GET", path, idempotent: true };
   }
@@ -198,8 +239,11 @@ function apiError(response: Response, text: string): StatusBoxApiError {
   return new StatusBoxApiError(response.status, code, message, body, retryAfterMs);
 }
 
+const schedulePath = (name: string) => `/api/schedules/${encodeURIComponent(name)}`;
+
 function toQuery(params: Record<string, string | number | undefined>): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return "";
-  return `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+  const pairs = entries.map(([k, v]): [string, string] => [k, String(v)]);
+  return `?${new URLSearchParams(pairs).toString()}`;
 }

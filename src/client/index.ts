@@ -16,7 +16,11 @@ export type {
   EventStream,
   Job,
   JobEvent,
+  JobName,
   JobStatus,
   LogItem,
   NewJob,
+  RunTally,
+  Schedule,
+  ScheduleFields,
 } from "./types.ts";

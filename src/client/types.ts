@@ -2,7 +2,7 @@
  * The shapes the StatusBox API speaks, as a client sees them. They mirror the daemon's JSON
  * (src/http/serialize.ts) but are declared here, so that the client has no server code in it.
  */
-export type JobStatus = "running" | "completed" | "failed" | "cancelled" | "timed_out";
+export type JobStatus = "running" | "completed" | "failed" | "cancelled" | "timed_out" | "missed";
 export type EndSignal = "complete" | "fail" | "cancel";
 export type EventStream = "stdout" | "stderr";
 
@@ -39,6 +39,10 @@ export interface Job {
   /** The end signal's message. */
   message: string | null;
   eventCount: number;
+  /** A missed run: the (last) expected time that passed without a run. */
+  expectedAt?: string | null;
+  /** A missed run: how many windows passed without a run. */
+  missedWindows?: number | null;
 }
 
 export interface JobEvent {
@@ -49,4 +53,46 @@ export interface JobEvent {
   message: string;
   truncated: boolean;
   stream: EventStream | null;
+}
+
+/** A schedule: `cron` (with `tz`) or `every`, and `grace`; durations like `30s`, `1h30m`. */
+export interface ScheduleFields {
+  cron?: string;
+  tz?: string;
+  every?: string;
+  grace?: string;
+}
+
+export interface Schedule {
+  name: string;
+  cron: string | null;
+  tz: string | null;
+  every: string | null;
+  grace: string;
+  /** `config` schedules are changed in the daemon's config file only. */
+  source: "api" | "config";
+  createdAt: string;
+  updatedAt: string;
+  nextExpectedAt: string;
+  /** With no run started by then, the daemon records a `missed` run. */
+  missedAfter: string;
+}
+
+/** Runs of a name over a window of time, and how many failed, timed out or were missed. */
+export interface RunTally {
+  runs: number;
+  failures: number;
+}
+
+/** One row of the view by job name. */
+export interface JobName {
+  name: string;
+  lastRun: { id: number; status: JobStatus; createdAt: string; finishedAt: string | null } | null;
+  lastSuccess: { id: number; finishedAt: string } | null;
+  last24h: RunTally;
+  last7d: RunTally;
+  /** Over the last completed runs (at most 100). */
+  durationMs: { median: number; p95: number; sample: number } | null;
+  schedule: Schedule | null;
+  nextExpectedAt: string | null;
 }

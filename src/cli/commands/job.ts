@@ -13,8 +13,8 @@ import { LineSplitter } from "../run/line-splitter.ts";
 import { Shipper } from "../run/shipper.ts";
 import { formatRun } from "../run/show-run.ts";
 
-const EXIT_NOTE = `Exits 0 when the daemon accepted, 1 with its message on stderr when it answered an
-error or could not be reached, 2 for bad arguments.`;
+const EXIT_NOTE = `Exits 0 when the daemon accepted, 1 with its message on stderr when it
+answered an error or could not be reached, 2 for bad arguments.`;
 
 /** Runs one client call for a job command: a daemon's error is a message and exit code 1. */
 async function talk(
@@ -40,7 +40,8 @@ export const jobStartCommand: Command = {
   summary: "Create a run and print its id alone (for shell scripts)",
   usage: `Usage: statusbox job start --name NAME --timeout SECONDS [--version V] [options]
 
-Creates a run and prints its id alone on stdout: ID=$(statusbox job start --name backup --timeout 600)
+Creates a run and prints its id alone on stdout:
+  ID=$(statusbox job start --name backup --timeout 600)
 
 Options:
   --name NAME          the job's name, 1 to 64 characters (required)

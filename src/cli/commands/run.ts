@@ -7,7 +7,8 @@ import { runWrapped } from "../run/wrapper.ts";
 export const runCommand: Command = {
   path: ["run"],
   summary: "Run a command as a monitored run: its output becomes events",
-  usage: `Usage: statusbox run --name NAME --timeout SECONDS [--version V] [options] -- COMMAND [ARGS...]
+  usage: `Usage: statusbox run --name NAME --timeout SECONDS [--version V] [options]
+                     -- COMMAND [ARGS...]
 
 Creates a run on the daemon, then runs COMMAND with the same stdin, environment and working
 directory. Its stdout and stderr still reach the terminal byte for byte, and each line also

@@ -29,9 +29,8 @@ export function jobSpecOf(args: ParsedArgs): JobSpec {
   if (timeout === undefined) throw new UsageError("--timeout is required (seconds)");
   const seconds = Number(timeout);
   if (!/^\d*\.?\d+$/.test(timeout) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(
-      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, not '${timeout}'`,
-    );
+    const rule = `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`;
+    throw new UsageError(`--timeout must be ${rule}, not '${timeout}'`);
   }
 
   const version = stringOption(args, "version");

@@ -1,5 +1,4 @@
-import { StatusBoxClient, type ClientOptions } from "../../client/client.ts";
-import { DEFAULT_URL } from "../../client/client.ts";
+import { DEFAULT_URL, StatusBoxClient, type ClientOptions } from "../../client/client.ts";
 import { StatusBoxApiError, StatusBoxConnectionError } from "../../client/errors.ts";
 import { resolveSetting } from "../../config/settings.ts";
 import { UsageError, type ParsedArgs } from "../command.ts";
@@ -7,8 +6,11 @@ import { UsageError, type ParsedArgs } from "../command.ts";
 /** The options of every command that talks to a daemon over HTTP. */
 export const CONNECTION_OPTIONS = { url: { type: "string" }, key: { type: "string" } } as const;
 
-export const CONNECTION_HELP = `  --url URL            the daemon (STATUSBOX_URL, default ${DEFAULT_URL})
-  --key SECRET         an API key (STATUSBOX_API_KEY; prefer the variable: flags show in ps)`;
+export const CONNECTION_HELP = [
+  `  --url URL            the daemon, default ${DEFAULT_URL} (STATUSBOX_URL)`,
+  "  --key SECRET         an API key (STATUSBOX_API_KEY; prefer the variable, since",
+  "                       flags show in ps)",
+].join("\n");
 
 /**
  * A client for the daemon the command line names: `--url` over STATUSBOX_URL over the
