@@ -58,11 +58,13 @@ export class AlertDispatcher {
       .filter((row) => !this.inFlight.has(row.id))
       .slice(0, room);
     const started = rows.map((row) => {
-      const attempt = this.attempt(row).then((recorded) => {
-        this.inFlight.delete(row.id);
-        // A slot is free: a backlog drains at full speed instead of one batch per poll.
-        if (recorded) this.wake();
-      });
+      const attempt = this.attempt(row)
+        .catch(() => false)
+        .then((recorded) => {
+          this.inFlight.delete(row.id);
+          // A slot is free: a backlog drains at full speed instead of one batch per poll.
+          if (recorded) this.wake();
+        });
       this.inFlight.set(row.id, attempt);
       return attempt;
     });

@@ -47,12 +47,10 @@ export class AlertEnqueuer implements RunListener {
     const finishedAt = run.finishedAt;
     const { store } = this.options;
 
-    let history: string[] | null = null;
-    const wrongBefore = () => {
-      history ??= store.previousStatuses({ ...run, finishedAt }, MAX_THRESHOLD);
-      const streak = history.findIndex((status) => !WENT_WRONG.has(status as RunStatus));
-      return streak === -1 ? history.length : streak;
-    };
+    let streak: number | null = null;
+    const wentWrong = (status: string) => WENT_WRONG.has(status as RunStatus);
+    const wrongBefore = () =>
+      (streak ??= store.wrongInARowBefore({ ...run, finishedAt }, wentWrong, MAX_THRESHOLD));
     let events: RunEvent[] | null = null;
 
     let queued = 0;

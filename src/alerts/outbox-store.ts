@@ -95,8 +95,8 @@ export class OutboxStore {
     this.historyStatement = db.query(
       `SELECT status FROM runs
        WHERE name = $name AND finished_at <= $finishedAt AND id != $id
-         AND status IN ('completed', 'failed', 'timed_out')
-       ORDER BY finished_at DESC, id DESC LIMIT $limit`,
+         AND status NOT IN ('running', 'cancelled')
+       ORDER BY finished_at DESC, id DESC`,
     );
     this.lastEventsStatement = db.query(
       "SELECT * FROM events WHERE run_id = ? ORDER BY id DESC LIMIT ?",
@@ -154,11 +154,27 @@ export class OutboxStore {
     this.openWindowStatement.run({ channel, runName, at });
   }
 
-  /** Statuses of the finished runs of a name before this one, newest first. */
-  previousStatuses(run: { id: number; name: string; finishedAt: number }, limit: number): string[] {
-    return this.historyStatement
-      .all({ name: run.name, finishedAt: run.finishedAt, id: run.id, limit })
-      .map((row) => row.status);
+  /**
+   * How many runs of this run's name went wrong in a row just before it, in the order they
+   * finished (cancelled runs skipped), counting up to `limit`. It reads no further than the
+   * first run that did not go wrong, so a healthy job costs one row.
+   */
+  wrongInARowBefore(
+    run: { id: number; name: string; finishedAt: number },
+    wentWrong: (status: string) => boolean,
+    limit: number,
+  ): number {
+    const rows = this.historyStatement.iterate({
+      name: run.name,
+      finishedAt: run.finishedAt,
+      id: run.id,
+    });
+    let count = 0;
+    for (const row of rows) {
+      if (count >= limit || !wentWrong(row.status)) break;
+      count++;
+    }
+    return count;
   }
 
   /** The last `limit` events of a run, oldest first: what an alert shows of its log. */
