@@ -16,7 +16,7 @@ async function failWithLog(kit: ReturnType<typeof alertKit>, name: string, lines
 }
 
 describe("slack channel", () => {
-  test("posts Slack's incoming-webhook JSON: the summary in bold, the last events in a block", async () => {
+  test("posts Slack's webhook JSON: the summary in bold, the last events in a block", async () => {
     const receiver = startReceiver();
     const kit = alertKit([{ name: "chat", type: "slack", url: `${receiver.url}/services/T/B/x` }]);
     try {

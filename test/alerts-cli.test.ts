@@ -6,6 +6,8 @@ import { runStatusbox } from "./helpers/binary.ts";
 import { closedPort, startReceiver } from "./helpers/http-receiver.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function writeConfig(dir: string, text: string): string {
   const path = join(dir, "statusbox.toml");
   writeFileSync(path, text);
@@ -145,7 +147,7 @@ describe("statusbox alerts log", () => {
         /^\S+Z +ops +backup-db #1 +failed +failed, will retry +500 +\d+ms +HTTP 500: try later$/,
       );
       expect(rest).toEqual([
-        `1 alert(s) waiting for delivery; next attempt at ${new Date(kit.clock.now() + 1000).toISOString()}`,
+        `1 alert(s) waiting for delivery; next attempt at ${iso(kit.clock.now() + 1000)}`,
       ]);
 
       kit.clock.advance(1000);

@@ -23,7 +23,7 @@ function script(dir: string, name: string, body: string): string {
 }
 
 describe("command channel", () => {
-  test("runs the program with its arguments, STATUSBOX_* variables and the JSON on stdin", async () => {
+  test("runs the program with its arguments, STATUSBOX_* variables, JSON on stdin", async () => {
     const dir = makeTempDir();
     const out = join(dir.path, "out");
     const pageMe = script(

@@ -81,7 +81,7 @@ describe("alerts in the daemon", () => {
     }
   });
 
-  test("alerts not yet delivered when the daemon is killed -9 are delivered after restart", async () => {
+  test("alerts undelivered when the daemon is killed -9 are delivered after restart", async () => {
     const dir = makeTempDir();
     const port = await closedPort();
     const dbPath = join(dir.path, "statusbox.db");

@@ -35,7 +35,7 @@ describe("globs on run names", () => {
 });
 
 describe("which state changes queue an alert", () => {
-  test("a failed run queues one alert, with the run, its last events and what happened", async () => {
+  test("a failed run queues one alert with the run, its last events, what happened", async () => {
     const kit = alertKit([hook()]);
     try {
       const run = await kit.runs.create({ name: "backup-db", timeoutSeconds: 60, version: "2.1" });
@@ -242,7 +242,7 @@ describe("threshold", () => {
 });
 
 describe("cooldown", () => {
-  test("at most one alert per name and channel in the window; the next counts what was held", async () => {
+  test("one alert per name and channel in the window; the next counts those held", async () => {
     const kit = alertKit([hook({ cooldown: "30m" }), hook({ name: "loud" })]);
     try {
       await kit.finish("backup", "fail"); // sent, opens the window

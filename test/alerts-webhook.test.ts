@@ -87,7 +87,7 @@ describe("webhook channel", () => {
     }
   });
 
-  test("a redirect is a permanent failure: the POST is not turned into a GET elsewhere", async () => {
+  test("a redirect is a permanent failure: the POST does not become a GET elsewhere", async () => {
     const receiver = startReceiver();
     receiver.answer(() => ({ status: 301, headers: { location: "http://127.0.0.1:9/" } }));
     const kit = alertKit([{ name: "ops", type: "webhook", url: receiver.url }]);

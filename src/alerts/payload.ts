@@ -61,7 +61,8 @@ export function buildPayload(input: PayloadInput): AlertPayload {
 
 function cutEvent(event: RunEvent): RunEvent {
   if (event.message.length <= EVENT_MESSAGE_CHARS) return event;
-  return { ...event, message: `${event.message.slice(0, EVENT_MESSAGE_CHARS)}…`, truncated: true };
+  const message = `${event.message.slice(0, EVENT_MESSAGE_CHARS)}…`;
+  return { ...event, message, truncated: true };
 }
 
 /** The one-line summary every channel leads with. */
@@ -71,21 +72,24 @@ export function summarize(payload: AlertPayload): string {
   const exit = run.exitCode === null ? "" : ` (exit code ${run.exitCode})`;
   const said = run.message ? `: ${oneLine(run.message, 200)}` : "";
   const who = `${run.name} #${run.id}`;
+  const limit = formatDuration(run.timeoutSeconds * 1000);
+  const streak = plural(payload.failuresInARow, "run");
 
   const what: Record<string, string> = {
     test: `test alert from StatusBox for channel '${payload.channel}'`,
     failed: `${who} failed after ${took}${exit}${said}`,
-    timed_out: `${who} timed out: no end signal within ${formatDuration(run.timeoutSeconds * 1000)}`,
+    timed_out: `${who} timed out: no end signal within ${limit}`,
     cancelled: `${who} was cancelled after ${took}${exit}${said}`,
     completed: `${who} completed in ${took}${exit}`,
-    recovered: `${who} recovered: completed in ${took} after ${plural(payload.failuresInARow, "run")} that went wrong`,
+    recovered: `${who} recovered: completed in ${took} after ${streak} that went wrong`,
   };
   let line = what[payload.trigger] ?? `${who} ${payload.trigger}`;
   if (payload.failuresInARow > 1 && payload.trigger !== "recovered") {
     line += ` (${payload.failuresInARow} in a row)`;
   }
-  if (payload.heldBack > 0)
+  if (payload.heldBack > 0) {
     line += ` (+${plural(payload.heldBack, "alert")} held back by cooldown)`;
+  }
   return line;
 }
 

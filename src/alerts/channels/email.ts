@@ -22,7 +22,7 @@ export function emailMessage(channel: EmailChannel, payload: AlertPayload) {
   const text = [
     payload.summary,
     "",
-    `Run ${payload.run.id} (${payload.run.name}${payload.run.version ? ` ${payload.run.version}` : ""})`,
+    `Run ${payload.run.id} (${[payload.run.name, payload.run.version].filter(Boolean).join(" ")})`,
     `status: ${payload.run.status}`,
     `started: ${payload.run.createdAt}`,
     `finished: ${payload.run.finishedAt ?? "-"}`,
