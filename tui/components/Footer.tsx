@@ -1,0 +1,25 @@
+import type { Painter } from "../format/paint.ts";
+import { oneLine } from "../format/sanitize.ts";
+import { Lines } from "./Lines.tsx";
+
+export interface FooterProps {
+  view: "table" | "detail";
+  editing: boolean;
+  filterText: string;
+  width: number;
+  paint: Painter;
+}
+
+const TABLE_KEYS =
+  "↑↓jk move  gG ends  ⏎ open  / name  s status  w window  f follow  ? help  q quit";
+const DETAIL_KEYS = "↑↓/jk scroll  PgUp/PgDn page  g/G start/end  Esc back  ? help  q quit";
+
+/** The keys that work now; while a name filter is typed, the filter and how to end it. */
+export function Footer({ view, editing, filterText, width, paint }: FooterProps) {
+  if (editing) {
+    const text = `name filter: ${oneLine(filterText)}▏   ⏎ keep   Esc clear`;
+    return <Lines lines={[paint.inverse(text.padEnd(width))]} height={1} width={width} />;
+  }
+  const keys = paint.dim(view === "detail" ? DETAIL_KEYS : TABLE_KEYS);
+  return <Lines lines={[keys]} height={1} width={width} />;
+}

@@ -1,0 +1,17 @@
+import type { WatchScreen, WatchState } from "../model/watch-controller.ts";
+import type { Painter } from "./paint.ts";
+import { oneLine } from "./sanitize.ts";
+import { styleOf } from "./status-style.ts";
+
+/**
+ * The short states shown right of the database path, most urgent first. New indicators (an
+ * alert channel failing, say) belong here: the header draws whatever this list holds.
+ */
+export function headerBadges(state: WatchState, screen: WatchScreen, paint: Painter): string[] {
+  const badges: string[] = [];
+  if (screen.error !== null) badges.push(paint.color(`⚠ ${oneLine(screen.error)}`, "red"));
+  if (state.filter.status !== null) badges.push(`status: ${styleOf(state.filter.status).label}`);
+  if (state.filter.name !== "") badges.push(`name: ${oneLine(state.filter.name)}`);
+  badges.push(state.follow ? paint.color("following", "green") : "follow off");
+  return badges;
+}

@@ -1,0 +1,61 @@
+import type { Key } from "ink";
+import type { WatchAction } from "./actions.ts";
+import type { WatchState } from "./watch-controller.ts";
+
+/** What a key press means: an action, quitting, or nothing. */
+export type KeyMeaning = WatchAction | { type: "quit" } | null;
+
+/**
+ * The key bindings, in one place (the footer and the help view describe the same ones).
+ * While a name filter is typed, printable keys are text and only Enter, Esc, Backspace,
+ * the arrows and Ctrl-C keep their meaning. While help is shown, any key closes it.
+ */
+export function meaningOf(input: string, key: Key, state: WatchState): KeyMeaning {
+  if (key.ctrl && input === "c") return { type: "quit" };
+  if (state.help) return input === "q" ? { type: "quit" } : { type: "toggleHelp" };
+  const move = moveOf(input, key, state.editing);
+  if (move) return { type: "move", move };
+
+  if (state.editing) {
+    if (key.return) return { type: "filterAccept" };
+    if (key.escape) return { type: "filterCancel" };
+    if (key.backspace || key.delete) return { type: "filterErase" };
+    if (input !== "" && !key.ctrl && !key.meta && !key.tab)
+      return { type: "filterType", text: input };
+    return null;
+  }
+
+  if (key.return) return { type: "open" };
+  if (key.escape) return { type: "back" };
+  switch (input) {
+    case "q":
+      return { type: "quit" };
+    case "/":
+      return state.view === "table" ? { type: "filterStart" } : null;
+    case "s":
+      return { type: "cycleStatus" };
+    case "w":
+      return { type: "cycleWindow" };
+    case "f":
+      return { type: "toggleFollow" };
+    case "?":
+      return { type: "toggleHelp" };
+    default:
+      return null;
+  }
+}
+
+function moveOf(input: string, key: Key, editing: boolean) {
+  if (key.upArrow) return "up" as const;
+  if (key.downArrow) return "down" as const;
+  if (key.pageUp) return "pageUp" as const;
+  if (key.pageDown) return "pageDown" as const;
+  if (key.home) return "top" as const;
+  if (key.end) return "bottom" as const;
+  if (editing) return null;
+  if (input === "k") return "up" as const;
+  if (input === "j") return "down" as const;
+  if (input === "g") return "top" as const;
+  if (input === "G") return "bottom" as const;
+  return null;
+}
