@@ -59,7 +59,7 @@ describe("opening the database to watch", () => {
     }
   });
 
-  test("opens a stopped daemon's database without -wal and -shm, and leaves its data as it was", () => {
+  test("opens a stopped daemon's database without -wal and -shm, and leaves it as it was", () => {
     fixture.add({ name: "before-stop" });
     fixture.db.close();
     expect(existsSync(`${fixture.path}-wal`)).toBe(false);

@@ -14,10 +14,12 @@ import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts
 import { pruneCommand } from "./prune.ts";
 import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
+import { watchCommand } from "./watch.ts";
 
 /** Every subcommand, in the order `statusbox --help` lists them. */
 export const COMMANDS: Command[] = [
   serveCommand,
+  watchCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
