@@ -1,7 +1,8 @@
 /**
  * `bun bench/run-wrapper.ts [--runs N]`: how much `statusbox run` slows a chatty command.
  * Builds the binary, starts a daemon on a temporary database (durability full), and times
- * commands that print 100,000 lines, bare and wrapped (output to /dev/null in both cases):
+ * commands that print 100,000 lines: bare, bare piped through `cat` (what any tee costs the
+ * command: writing into a pipe), and wrapped; output goes to /dev/null in every case.
  *
  * - wall: from spawn to exit, median of N runs;
  * - command: the command's own time, measured inside it with `date +%s%N`, which shows
@@ -22,10 +23,13 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const root = join(import.meta.dir, "..");
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** Commands that print LINES lines; `%T` is where each writes its own duration (ns). */
-const COMMANDS: Record<string, string> = {
-  "seq (as fast as a pipe takes it)": `seq 1 ${LINES}`,
-  "sh loop (echo per line)": `i=0; while [ $i -lt ${LINES} ]; do echo "line $i"; i=$((i+1)); done`,
+/** Commands that print LINES lines, and line i (from 0) as each prints it. */
+const COMMANDS: Record<string, { script: string; line: (i: number) => string }> = {
+  "seq (as fast as a pipe takes it)": { script: `seq 1 ${LINES}`, line: (i) => String(i + 1) },
+  "sh loop (echo per line)": {
+    script: `i=0; while [ $i -lt ${LINES} ]; do echo "line $i"; i=$((i+1)); done`,
+    line: (i) => `line ${i}`,
+  },
 };
 
 const workDir = mkdtempSync(join(tmpdir(), "statusbox-bench-run-"));
@@ -39,26 +43,28 @@ try {
       timed([binary, "run", "--name", "noop", "--timeout", "600", "--", "true"], env),
     );
     console.log(`\nstatusbox run, ${LINES.toLocaleString("en")} lines, median of ${RUNS} runs`);
-    console.log(
-      `${cpus().length} × ${cpus()[0]?.model}, Bun ${Bun.version}, load ${loadavg()[0]!.toFixed(2)}`,
-    );
+    const load = loadavg()[0]!.toFixed(2);
+    console.log(`${cpus().length} × ${cpus()[0]?.model}, Bun ${Bun.version}, load ${load}`);
     console.log(`wrapper start and end around 'true': ${overhead.wall.toFixed(0)} ms\n`);
-    console.log("| command | bare wall | wrapped wall | bare command | wrapped command |");
-    console.log("|---|---|---|---|---|");
+    console.log(
+      "| command | wall: bare | \\| cat | wrapped | command's own: bare | \\| cat | wrapped |",
+    );
+    console.log("|---|---|---|---|---|---|---|");
 
-    for (const [label, script] of Object.entries(COMMANDS)) {
+    for (const [label, { script, line }] of Object.entries(COMMANDS)) {
       progress(label);
       const timing = `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo $((e-s)) > "$T"`;
       const bare = await median(RUNS, () => timed(["sh", "-c", timing], env));
+      // Any tee makes the command write into a pipe, which costs more than /dev/null.
+      const piped = await median(RUNS, () => timed(["sh", "-c", `(${timing}) | cat`], env));
       const name = `bench ${label}`;
       const wrapped = await median(RUNS, () =>
         timed([binary, "run", "--name", name, "--timeout", "600", "--", "sh", "-c", timing], env),
       );
-      await requireAllLines(client, name);
+      await requireAllLines(client, name, line);
       const ms = (n: number) => `${n.toFixed(0)} ms`;
-      console.log(
-        `| ${label} | ${ms(bare.wall)} | ${ms(wrapped.wall)} | ${ms(bare.command)} | ${ms(wrapped.command)} |`,
-      );
+      const cells = [bare.wall, piped.wall, wrapped.wall, bare.command, piped.command];
+      console.log(`| ${label} | ${[...cells, wrapped.command].map(ms).join(" | ")} |`);
     }
   } finally {
     await daemon.stop();
@@ -102,11 +108,19 @@ async function median(n: number, sample: () => Promise<{ wall: number; command: 
 }
 
 /** The last wrapped run of `name` must hold every line, in order. */
-async function requireAllLines(client: StatusBoxClient, name: string): Promise<void> {
+async function requireAllLines(
+  client: StatusBoxClient,
+  name: string,
+  line: (i: number) => string,
+): Promise<void> {
   const { jobs } = await client.list({ name, limit: 1 });
   const events = (await client.allEvents(jobs[0]!.id)).filter((e) => e.kind === "log");
-  if (events.length !== LINES)
+  if (events.length !== LINES) {
     throw new Error(`${name}: ${events.length} of ${LINES} lines arrived`);
+  }
+  const misplaced = events.findIndex((e, i) => e.message !== line(i));
+  if (misplaced >= 0)
+    throw new Error(`${name}: event ${misplaced} is '${events[misplaced]!.message}'`);
   if (jobs[0]!.status !== "completed") throw new Error(`${name}: run is ${jobs[0]!.status}`);
 }
 
