@@ -191,6 +191,6 @@ export function formatTable(rows: Row[]): string {
 }
 
 function formatNumber(value: number): string {
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const digits = Math.abs(value) >= 1000 ? 0 : Math.abs(value) >= 100 ? 1 : 2;
   return value.toLocaleString("en-US", { maximumFractionDigits: digits });
 }
