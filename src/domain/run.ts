@@ -1,8 +1,17 @@
 /**
  * A run is one execution of a job, as reported by the job itself. It starts `running` and ends
  * in exactly one final state; what may happen after that is decided by `decideEndSignal`.
+ * A `missed` run is the exception: StatusBox records it, finished at creation, when a job
+ * with a schedule did not start in its window (src/schedules/).
  */
-export const RUN_STATUSES = ["running", "completed", "failed", "cancelled", "timed_out"] as const;
+export const RUN_STATUSES = [
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "timed_out",
+  "missed",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The end signals a client can send, named after their routes. */
@@ -37,6 +46,10 @@ export interface Run {
   eventCount: number;
   /** How many of its oldest events retention dropped to keep it under the per-run limit. */
   eventsDropped: number;
+  /** A missed run: the (last) expected time that passed without a run; null otherwise. */
+  expectedAt?: number | null;
+  /** A missed run: how many windows passed without a run (more than 1 after a downtime). */
+  missedWindows?: number | null;
 }
 
 export interface RunEvent {

@@ -20,6 +20,8 @@ export function runToJson(run: Run) {
     message: run.endMessage,
     eventCount: run.eventCount,
     eventsDropped: run.eventsDropped,
+    expectedAt: iso(run.expectedAt ?? null),
+    missedWindows: run.missedWindows ?? null,
   };
 }
 

@@ -115,6 +115,34 @@ export const MIGRATIONS: Migration[] = [
     description: "runs record how many of their events retention dropped",
     sql: "ALTER TABLE runs ADD COLUMN events_dropped INTEGER NOT NULL DEFAULT 0",
   },
+  {
+    version: 4,
+    description: "schedules per job name, and missed runs with their expected time",
+    sql: `
+      -- One schedule per job name: a cron expression in a time zone, or a fixed period. The
+      -- window whose end the checker waits for next is stored, so that a restart goes on
+      -- from where the daemon stopped instead of from its start-up time.
+      CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        cron TEXT,
+        tz TEXT,
+        every_ms INTEGER,
+        grace_ms INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('api', 'config')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        window_opens_at INTEGER NOT NULL,
+        next_expected_at INTEGER NOT NULL,
+        CHECK ((cron IS NULL) <> (every_ms IS NULL))
+      );
+      ALTER TABLE runs ADD COLUMN expected_at INTEGER;
+      ALTER TABLE runs ADD COLUMN missed_windows INTEGER;
+      -- "Did a run of this name start in this window?" and the names view's 24 h and 7 d
+      -- counts are ranges of creation time within one name.
+      CREATE INDEX runs_name_created ON runs (name, created_at);
+    `,
+  },
 ];
 
 /** The newest step's version (steps may land out of order while they are being written). */

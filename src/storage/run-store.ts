@@ -15,6 +15,9 @@ interface RunRow {
   end_message: string | null;
   event_count: number;
   events_dropped: number;
+  /** Schema 4: set on missed runs only. */
+  expected_at?: number | null;
+  missed_windows?: number | null;
 }
 
 interface EventRow {
@@ -57,6 +60,8 @@ const toRun = (row: RunRow): Run => ({
   endMessage: row.end_message,
   eventCount: row.event_count,
   eventsDropped: row.events_dropped,
+  expectedAt: row.expected_at ?? null,
+  missedWindows: row.missed_windows ?? null,
 });
 
 const toEvent = (row: EventRow): RunEvent => ({
