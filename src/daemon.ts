@@ -14,6 +14,9 @@ import { DEFAULT_POLICY, type RetentionPolicy } from "./retention/policy.ts";
 import { Pruner } from "./retention/pruner.ts";
 import { RetentionLoop, type RetentionLoopOptions } from "./retention/retention-loop.ts";
 import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
+import { NameView } from "./schedules/name-view.ts";
+import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
+import { createSchedules, type Schedules } from "./schedules/setup.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
 import { WriteQueue } from "./storage/write-queue.ts";
@@ -35,6 +38,8 @@ export interface DaemonOptions {
   metricsOpenOnLoopback?: boolean;
   /** The alert channels of the config file's [[alerts]]. */
   alerts?: readonly AlertChannel[];
+  /** The config file's [[schedules]]; the stored ones from the file are made these. */
+  schedules?: readonly DeclaredSchedule[];
 }
 
 export interface Daemon {
@@ -48,6 +53,8 @@ export interface Daemon {
   metrics: DaemonMetrics;
   /** Delivers queued alerts in the background; tests may call its `step` directly. */
   alerts: AlertDispatcher;
+  /** Expected runs per job name; tests call `checker.tick()` with their clock. */
+  schedules: Schedules;
   /** The secret created on the first start of an empty database, if one was. */
   firstKey: string | null;
   stop(): Promise<void>;
@@ -74,13 +81,26 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onExpired: (ids) => void expireAndLog(runs, ids, logger, scheduler, clock),
   });
   const metrics = new DaemonMetrics(db.filename, clock.now());
-  runs = new RunService(new MeteredRunStore(db, metrics.runs), writes, scheduler, clock);
+  const runStore = new MeteredRunStore(db, metrics.runs);
+  runs = new RunService(runStore, writes, scheduler, clock);
   const alerts = createAlerts({ db, writes, channels: options.alerts ?? [], clock, logger });
   runs.addListener(alerts.listener);
+  // Missed runs go through the same store (metrics) and listeners (alerts) as every run.
+  const schedules = createSchedules({
+    db,
+    runs: runStore,
+    writes,
+    clock,
+    logger,
+    listeners: [alerts.listener],
+    declared: options.schedules ?? [],
+  });
 
   const recovered = await runs.recover();
   for (const run of recovered.expired) logTimeout(logger, run, "while the daemon was down");
   scheduler.start();
+  const atStart = await schedules.recover();
+  schedules.checker.start();
   const retention = startRetention(db, writes, clock, logger, metrics, options.retention);
   metrics.watch({ db, scheduler, writes, retention });
   alerts.dispatcher.start();
@@ -93,6 +113,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metrics,
     metricsOpenOnLoopback: options.metricsOpenOnLoopback,
     logRequests: options.logRequests,
+    schedules: { service: schedules.service, names: new NameView(db), clock },
   });
   const server: Server<undefined> = Bun.serve({
     hostname: options.host,
@@ -112,6 +133,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     retention_days: options.retention?.days ?? DEFAULT_POLICY.days,
     max_events_per_run: options.retention?.maxEventsPerRun ?? DEFAULT_POLICY.maxEventsPerRun,
     alert_channels: options.alerts?.length ?? 0,
+    schedules: schedules.checker.armed,
+    missed_at_start: atStart.missed,
   });
 
   const stop = async () => {
@@ -119,6 +142,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await server.stop(false);
     clearTimeout(forced);
     scheduler.stop();
+    schedules.checker.stop();
     await retention.stop();
     await metrics.close();
     await alerts.dispatcher.stop();
@@ -134,6 +158,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     keys,
     scheduler,
     alerts: alerts.dispatcher,
+    schedules,
     retention,
     metrics,
     firstKey,

@@ -3,6 +3,7 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
 import { alertsConfigSchema } from "../alerts/config.ts";
+import { schedulesConfigSchema } from "../schedules/config.ts";
 
 export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
 
@@ -59,9 +60,7 @@ export const configSchema = z.strictObject({
   retention: retentionSection.optional(),
   metrics: metricsSection.optional(),
   alerts: alertsConfigSchema.optional(),
-  schedules: z
-    .array(z.record(z.string(), z.unknown()), { error: "schedules must be [[schedules]] tables" })
-    .optional(),
+  schedules: schedulesConfigSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -10,7 +10,9 @@ import { handleError, handleNotFound } from "./errors.ts";
 import { requestLog } from "./request-log.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { metricsRoute } from "./routes/metrics.ts";
+import { nameRoutes } from "./routes/names.ts";
 import { openApiRoute } from "./routes/openapi.ts";
+import { scheduleRoutes, type ScheduleDependencies } from "./routes/schedules.ts";
 
 export { MAX_BODY_BYTES } from "./body.ts";
 
@@ -26,6 +28,8 @@ export interface AppDependencies {
   metricsOpenOnLoopback?: boolean;
   /** Log one line per request (never a body or a header). */
   logRequests?: boolean;
+  /** The schedules and the names view; their routes answer 503 without them. */
+  schedules?: ScheduleDependencies;
 }
 
 /** The HTTP API: health, then authentication, then the job routes under both prefixes. */
@@ -51,5 +55,7 @@ export function createApp(deps: AppDependencies): Hono {
   const jobs = jobRoutes(deps.runs);
   app.route("/api/jobs", jobs);
   app.route("/jobs", jobs);
+  app.route("/api/schedules", scheduleRoutes(deps.schedules));
+  app.route("/api/names", nameRoutes(deps.schedules));
   return app;
 }

@@ -73,6 +73,7 @@ Stops cleanly on SIGTERM or SIGINT.
         logRequests: log.requests,
         metricsOpenOnLoopback,
         alerts: settings.config.alerts,
+        schedules: settings.config.schedules,
       });
     } catch (error) {
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });

@@ -1,6 +1,7 @@
 import { EXPOSITION_CONTENT_TYPE } from "../../metrics/registry.ts";
 import type { Operation } from "./operation.ts";
 import { okJson } from "./response-schemas.ts";
+import { SCHEDULE_OPERATIONS } from "./schedule-operations.ts";
 
 /**
  * The routes outside the job prefixes, keyed by method and full path. A route added to
@@ -34,4 +35,5 @@ export const APP_OPERATIONS: Record<string, Operation> = {
     access: "none",
     ok: { description: "The OpenAPI document.", contentType: "application/json" },
   },
+  ...SCHEDULE_OPERATIONS,
 };

@@ -57,6 +57,8 @@ export function buildOpenApiDocument(routes: readonly ServedRoute[]): JsonSchema
         "A self-hosted job monitor. Every job route answers under both /api/jobs and /jobs, " +
         "with or without a trailing slash.",
     },
+    // Relative: the daemon that served this document, wherever it listens.
+    servers: [{ url: "/", description: "this StatusBox daemon" }],
     paths,
     components: {
       schemas: converter.components,
@@ -96,8 +98,12 @@ function describe(route: ServedRoute): Operation | undefined {
 function toOpenApi(route: ServedRoute, op: Operation, converter: SchemaConverter): JsonSchema {
   const parameters: JsonSchema[] = [];
   for (const [, name] of route.path.matchAll(/:(\w+)/g)) {
-    const schema = { type: "string", pattern: "^[1-9][0-9]{0,15}$" };
-    parameters.push({ name, in: "path", required: true, schema, description: "A run id." });
+    const runId = {
+      schema: { type: "string", pattern: "^[1-9][0-9]{0,15}$" },
+      description: "A run id.",
+    };
+    const { schema, description } = op.pathParams?.[name!] ?? runId;
+    parameters.push({ name, in: "path", required: true, schema, description });
   }
   if (op.query) parameters.push(...queryParameters(op, converter));
   for (const header of op.headers ?? []) {

@@ -8,9 +8,11 @@ import type { z } from "zod";
 export interface Operation {
   summary: string;
   description: string;
-  tag: "jobs" | "events" | "operations";
+  tag: "jobs" | "events" | "operations" | "schedules" | "names";
   /** none: open; read: any key; write: a write key; metrics: any key, or none on loopback. */
   access: "none" | "read" | "write" | "metrics";
+  /** Path parameters other than a run id (the default), by name. */
+  pathParams?: Record<string, { schema: JsonSchema; description: string }>;
   query?: z.ZodObject;
   /** Prose for query parameters, whose ranges live in refinements JSON Schema cannot show. */
   queryNotes?: Record<string, string>;
