@@ -12,7 +12,7 @@ const EVENT_MESSAGE_CHARS = 1000;
  * outbox, so a retry days later sends the same thing.
  */
 export interface AlertPayload {
-  /** failed, timed_out, cancelled, recovered, completed; `test` for `statusbox alerts test`. */
+  /** failed, timed_out, missed, cancelled, recovered, completed; `test` for alerts test. */
   trigger: string;
   /** One line for people: "backup-db #42 failed after 12.3s (exit code 2): disk full". */
   summary: string;
@@ -80,6 +80,7 @@ export function summarize(payload: AlertPayload): string {
     failed: `${who} failed after ${took}${exit}${said}`,
     timed_out: `${who} timed out: no end signal within ${limit}`,
     cancelled: `${who} was cancelled after ${took}${exit}${said}`,
+    missed: `${who} missed${said}`,
     completed: `${who} completed in ${took}${exit}`,
     recovered: `${who} recovered: completed in ${took} after ${streak} that went wrong`,
   };

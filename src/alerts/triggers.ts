@@ -1,7 +1,11 @@
 import type { Run, RunStatus } from "../domain/run.ts";
 
 /** The end states that count as a run having gone wrong, for `threshold` and `recovered`. */
-export const WENT_WRONG: ReadonlySet<RunStatus> = new Set<RunStatus>(["failed", "timed_out"]);
+export const WENT_WRONG: ReadonlySet<RunStatus> = new Set<RunStatus>([
+  "failed",
+  "timed_out",
+  "missed",
+]);
 
 /**
  * What a trigger may look at when a run changes state. `wrongBefore` counts the runs of the
@@ -38,6 +42,7 @@ const failure = <S extends RunStatus>(status: S) => ({
 export const TRIGGERS = [
   failure("failed"),
   failure("timed_out"),
+  failure("missed"),
   { name: "cancelled", fires: (c) => c.run.status === "cancelled" },
   {
     name: "recovered",
