@@ -13,6 +13,7 @@ import {
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
 import { pruneCommand } from "./prune.ts";
 import { runCommand } from "./run.ts";
+import { SCHEDULE_COMMANDS } from "./schedules.ts";
 import { serveCommand } from "./serve.ts";
 import { watchCommand } from "./watch.ts";
 
@@ -35,4 +36,5 @@ export const COMMANDS: Command[] = [
   jobFailCommand,
   jobCancelCommand,
   jobShowCommand,
+  ...SCHEDULE_COMMANDS,
 ];
