@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { runCli } from "../src/cli/main.ts";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { waitFor } from "./helpers/wait-for.ts";
@@ -189,6 +190,28 @@ describe("statusbox job commands", () => {
     const result = await runStatusbox(["job", "show", "1", "--url", url], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`statusbox job show: cannot reach ${url} (ECONNREFUSED)\n`);
+  });
+
+  test("run and every job command have their own --help, listed in the overview", async () => {
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) };
+    expect(await runCli(["--help"], io)).toBe(0);
+    const overview = out.join("");
+    for (const command of [
+      "run",
+      "job start",
+      "job log",
+      "job complete",
+      "job fail",
+      "job cancel",
+      "job show",
+    ]) {
+      expect(overview).toContain(`  ${command} `);
+      out.length = 0;
+      expect(await runCli([...command.split(" "), "--help"], io)).toBe(0);
+      expect(out.join("")).toStartWith(`Usage: statusbox ${command}`);
+      expect(out.join("")).toContain("--url URL");
+    }
   });
 
   test("bad arguments exit 2 with the usage", async () => {
