@@ -1,7 +1,16 @@
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrate } from "./migrations.ts";
+import { explainOpenError } from "./open-errors.ts";
 
 export type Durability = "full" | "normal";
 
@@ -20,11 +29,18 @@ export interface OpenOptions {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const absolute = resolve(path);
-  createPrivateFile(absolute);
-
-  const db = new Database(absolute, { create: true, readwrite: true, strict: true });
-  db.run(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  db.run("PRAGMA journal_mode = WAL");
+  let db: Database;
+  try {
+    createPrivateFile(absolute);
+    // SQLite would quietly open a file it may not write read-only, and every write would fail.
+    accessSync(absolute, constants.W_OK);
+    db = new Database(absolute, { create: true, readwrite: true, strict: true });
+    db.run(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // The first statement that writes: a read-only file or folder fails here, not above.
+    db.run("PRAGMA journal_mode = WAL");
+  } catch (error) {
+    throw explainOpenError(absolute, error);
+  }
   db.run(`PRAGMA synchronous = ${(options.durability ?? "full").toUpperCase()}`);
   db.run("PRAGMA foreign_keys = OFF");
   migrate(db);
