@@ -38,6 +38,8 @@ export interface DaemonOptions {
   metricsOpenOnLoopback?: boolean;
   /** The alert channels of the config file's [[alerts]]. */
   alerts?: readonly AlertChannel[];
+  /** Told the secret created on the first start of an empty database, before serving. */
+  onFirstKey?: (secret: string) => void;
   /** The config file's [[schedules]]; the stored ones from the file are made these. */
   schedules?: readonly DeclaredSchedule[];
 }
@@ -74,6 +76,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const writes = new WriteQueue(db);
   const keys = new KeyService(new KeyStore(db), clock);
   const firstKey = bootstrapKeys(keys, options.ensureKey);
+  if (firstKey) options.onFirstKey?.(firstKey);
 
   let runs: RunService;
   const scheduler = new DeadlineScheduler({

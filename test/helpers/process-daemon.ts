@@ -39,6 +39,10 @@ export async function spawnDaemon(
     }
     await Bun.sleep(20);
   }
+  // The key is written to stdout before the ready line goes to stderr, so it is already in
+  // the pipe; the two pipes may still be read in either order, so give stdout a moment.
+  const keyDeadline = Date.now() + 100;
+  while (!/^sbx_\S+$/m.test(stdout) && Date.now() < keyDeadline) await Bun.sleep(5);
   const firstKey = /^(sbx_\S+)$/m.exec(stdout)?.[1] ?? null;
 
   return {

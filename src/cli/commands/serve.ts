@@ -74,18 +74,18 @@ Stops cleanly on SIGTERM or SIGINT.
         metricsOpenOnLoopback,
         alerts: settings.config.alerts,
         schedules: settings.config.schedules,
+        // Printed before the ready line, so whoever waits for "ready" finds the key too.
+        onFirstKey: (secret) =>
+          io.stdout(
+            "Created the first API key. It is shown only this once; keep it somewhere safe:\n" +
+              `${secret}\n`,
+          ),
       });
     } catch (error) {
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });
       return 1;
     }
 
-    if (daemon.firstKey) {
-      io.stdout(
-        "Created the first API key. It is shown only this once; keep it somewhere safe:\n" +
-          `${daemon.firstKey}\n`,
-      );
-    }
     if (!isLoopback(settings.host) && !daemon.keys.hasAny()) {
       logger.warn("serving on a non-loopback address with no active API key", {
         host: settings.host,
