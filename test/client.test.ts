@@ -204,6 +204,23 @@ describe("StatusBoxClient retries", () => {
     expect(logs.map((e) => e.message)).toEqual(["only once", "me too", "single"]);
   });
 
+  test("a call whose signal is aborted stops retrying", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const stuck = new StatusBoxClient({
+      url: daemon.url,
+      sleep: noSleep,
+      fetch: async () => {
+        calls++;
+        controller.abort();
+        return reset();
+      },
+    });
+    const error = await caught(stuck.logBatch(1, ["x"], { signal: controller.signal }));
+    expect(error).toBeInstanceOf(StatusBoxConnectionError);
+    expect(calls).toBe(1);
+  });
+
   test("gives up on an unreachable daemon after its retries, naming the URL", async () => {
     const server = Bun.serve({ port: 0, fetch: () => new Response("") });
     const url = `http://127.0.0.1:${server.port}`;

@@ -112,6 +112,16 @@ describe("Shipper", () => {
     expect(await shipper.close(Date.now() + 50)).toEqual({ sent: 0, lost: 1 });
   });
 
+  test("abandon stops a close that is still sending", async () => {
+    const sink = recorder();
+    const shipper = new Shipper({ send: sink.send, onFailure: () => {} });
+    sink.hold(); // the daemon never answers
+    shipper.add(line(1));
+    const closing = shipper.close(Date.now() + 60_000);
+    shipper.abandon();
+    expect(await closing).toEqual({ sent: 0, lost: 1 });
+  });
+
   test("drops and counts lines beyond the memory bound instead of waiting", async () => {
     const sink = recorder();
     const shipper = new Shipper({ send: sink.send, onFailure: () => {}, maxPendingBytes: 1000 });

@@ -58,3 +58,81 @@ describe("statusbox run: signals sent to the wrapper", () => {
     expect(run.endMessage).toContain("cancelled by SIGINT");
   });
 });
+
+/**
+ * A stand-in daemon whose answers the test holds back: `hold` names the requests ("create",
+ * "events") that wait until `release()`. It records the end signals it receives.
+ */
+function slowDaemon(hold: ("create" | "events")[]) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const seen: string[] = [];
+  const ends: { path: string; body: Record<string, unknown> }[] = [];
+  const server = Bun.serve({
+    port: 0,
+    async fetch(request) {
+      const path = new URL(request.url).pathname;
+      const kind = path === "/api/jobs/" ? "create" : path.endsWith("/events") ? "events" : "end";
+      seen.push(kind);
+      if (kind !== "end" && hold.includes(kind)) await released;
+      if (kind === "create") return Response.json({ status: "ok", id: 1 });
+      if (kind === "events") return Response.json({ status: "ok", stored: 1 });
+      ends.push({ path, body: await request.json() });
+      return new Response(null, { status: 200 });
+    },
+  });
+  const env = { STATUSBOX_URL: `http://127.0.0.1:${server.port}`, STATUSBOX_API_KEY: "k" };
+  return { env, seen, ends, release, stop: () => server.stop(true) };
+}
+
+describe("statusbox run: signals before and after the command", () => {
+  test("a signal while the run is being created: the command never starts", async () => {
+    const daemon = slowDaemon(["create"]);
+    try {
+      const marker = `/tmp/statusbox-never-${process.pid}-${Date.now()}`;
+      const wrapper = spawnStatusbox(
+        ["run", "--name", "x", "--timeout", "60", "--", "sh", "-c", `touch ${marker}`],
+        { env: daemon.env },
+      );
+      await waitFor(() => daemon.seen.includes("create"), { timeoutMs: 15_000 });
+      wrapper.proc.kill("SIGTERM");
+      await Bun.sleep(100); // let the wrapper take the signal before the answer comes
+      daemon.release();
+
+      expect(await wrapper.done).toBe(143);
+      expect(await Bun.file(marker).exists()).toBe(false);
+      expect(daemon.ends).toEqual([
+        {
+          path: "/api/jobs/1/cancel",
+          body: { message: "cancelled by SIGTERM before the command started", exitCode: 143 },
+        },
+      ]);
+    } finally {
+      daemon.release();
+      await daemon.stop();
+    }
+  });
+
+  test("a signal while lines are still being sent: the wrapper stops sending and ends", async () => {
+    const daemon = slowDaemon(["events"]);
+    try {
+      const wrapper = spawnStatusbox(
+        ["run", "--name", "x", "--timeout", "60", "--", "sh", "-c", "echo a; echo b; exit 3"],
+        { env: daemon.env },
+      );
+      await waitFor(() => wrapper.stdout() === "a\nb\n" && daemon.seen.includes("events"), {
+        timeoutMs: 15_000,
+      });
+      await Bun.sleep(200); // the command has exited; the wrapper waits on the held batch
+      wrapper.proc.kill("SIGINT");
+
+      expect(await wrapper.done).toBe(3);
+      const lost = daemon.ends[0]!.body.message as string;
+      expect(daemon.ends[0]!.path).toBe("/api/jobs/1/fail");
+      expect(lost).toMatch(/^[12] output lines? (was|were) not reported$/);
+    } finally {
+      daemon.release();
+      await daemon.stop();
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface ClientOptions {
 /** Per-call override, e.g. fewer retries where waiting would hold up a command. */
 export interface CallOptions {
   retries?: number;
+  /** Gives up the call (and its retries) when aborted; it then throws a connection error. */
+  signal?: AbortSignal;
 }
 
 export interface BatchOptions extends CallOptions {
@@ -191,9 +193,16 @@ export class StatusBoxClient {
     return withRetry(() => this.attempt<T>(spec), {
       ...this.retry,
       retries,
+      signal: spec.call?.signal,
       idempotent: spec.idempotent,
       sleep: this.sleep,
     });
+  }
+
+  private signalFor(spec: RequestSpec): AbortSignal {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const caller = spec.call?.signal;
+    return caller ? AbortSignal.any([caller, timeout]) : timeout;
   }
 
   private async attempt<T>(spec: RequestSpec): Promise<T | null> {
@@ -209,7 +218,7 @@ export class StatusBoxClient {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.signalFor(spec),
       });
       status = response.status;
       text = await response.text();

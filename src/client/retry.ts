@@ -47,13 +47,19 @@ export function backoffDelay(
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
-  options: RetryOptions & { idempotent: boolean; sleep: (ms: number) => Promise<void> },
+  options: RetryOptions & {
+    idempotent: boolean;
+    sleep: (ms: number) => Promise<void>;
+    /** Stops retrying once aborted. */
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<T> {
   for (let tried = 0; ; tried++) {
     try {
       return await attempt();
     } catch (error) {
       if (tried >= options.retries || !isRetryable(error, options.idempotent)) throw error;
+      if (options.signal?.aborted) throw error;
       const asked = error instanceof StatusBoxApiError ? error.retryAfterMs : 0;
       const wait = Math.max(backoffDelay(tried + 1, options), asked);
       await options.sleep(Math.min(wait, options.maxDelayMs));

@@ -95,7 +95,9 @@ ${EXIT_NOTE}
 async function logStdin(client: StatusBoxClient, id: number): Promise<void> {
   let failure: unknown = null;
   const shipper = new Shipper({
-    send: async (lines, key) => void (await client.logBatch(id, lines, { idempotencyKey: key })),
+    send: async (lines, key, signal) => {
+      await client.logBatch(id, lines, { idempotencyKey: key, signal });
+    },
     onFailure: (error) => (failure = error),
   });
   const splitter = new LineSplitter((line) => {

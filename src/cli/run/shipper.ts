@@ -6,8 +6,11 @@ import {
 } from "../../client/batches.ts";
 
 export interface ShipperOptions {
-  /** Sends one batch (within the daemon's limits) under its idempotency key; throws on failure. */
-  send: (lines: BatchLine[], key: string) => Promise<void>;
+  /**
+   * Sends one batch (within the daemon's limits) under its idempotency key; throws on
+   * failure. `signal` aborts when the shipper gives up, so that nothing stays in flight.
+   */
+  send: (lines: BatchLine[], key: string, signal: AbortSignal) => Promise<void>;
   /** Called on each failed send, with the error; the batch is kept and tried again. */
   onFailure: (error: unknown) => void;
   /** Lines waiting beyond this many (estimated) bytes are dropped and counted. */
@@ -44,6 +47,9 @@ export class Shipper {
   private closing = false;
   private stopped = false;
   private wake: (() => void) | null = null;
+  private giveUp: (() => void) | null = null;
+  private abandoned = false;
+  private readonly inFlight = new AbortController();
   private healthy = true;
   private readonly maxPendingBytes: number;
   private readonly retryPauseMs: number;
@@ -79,13 +85,24 @@ export class Shipper {
     this.closing = true;
     this.wake?.();
     this.kick();
-    const remaining = deadlineMs - Date.now();
+    const remaining = this.abandoned ? 0 : deadlineMs - Date.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((done) => (timer = setTimeout(done, Math.max(0, remaining))));
+    const timeout = new Promise<void>((done) => {
+      timer = setTimeout(done, Math.max(0, remaining));
+      this.giveUp = done;
+    });
     await Promise.race([this.drained, timeout]);
     clearTimeout(timer);
+    this.giveUp = null;
     this.stopped = true;
+    this.inFlight.abort();
     return { sent: this.sent, lost: this.dropped + this.waiting };
+  }
+
+  /** Stops a `close` that is still sending, at once: what is left counts as lost. */
+  abandon(): void {
+    this.abandoned = true;
+    this.giveUp?.();
   }
 
   private get waiting(): number {
@@ -115,7 +132,8 @@ export class Shipper {
 
   private async sendOnce(batch: BatchLine[]): Promise<boolean> {
     try {
-      await this.options.send(batch, `${this.keyPrefix}-${this.batchNumber}`);
+      const key = `${this.keyPrefix}-${this.batchNumber}`;
+      await this.options.send(batch, key, this.inFlight.signal);
     } catch (error) {
       this.healthy = false;
       this.options.onFailure(error);

@@ -7,6 +7,8 @@ export interface SignalForwarder {
   readonly received: ForwardedSignal | null;
   /** The process to pass signals to; one received before it existed is passed on at once. */
   attach(child: { kill(signal: ForwardedSignal): void }): void;
+  /** Calls `listener` on every signal received from now on. */
+  onSignal(listener: () => void): void;
   /** Removes the handlers, so that the wrapper's own process can exit. */
   dispose(): void;
 }
@@ -20,11 +22,13 @@ export interface SignalForwarder {
 export function forwardSignals(): SignalForwarder {
   let received: ForwardedSignal | null = null;
   let child: { kill(signal: ForwardedSignal): void } | null = null;
+  const listeners: (() => void)[] = [];
 
   const handlers = FORWARDED_SIGNALS.map((signal) => {
     const handler = () => {
       received ??= signal;
       child?.kill(signal);
+      for (const listener of listeners) listener();
     };
     process.on(signal, handler);
     return [signal, handler] as const;
@@ -37,6 +41,9 @@ export function forwardSignals(): SignalForwarder {
     attach(target) {
       child = target;
       if (received) target.kill(received);
+    },
+    onSignal(listener) {
+      listeners.push(listener);
     },
     dispose() {
       for (const [signal, handler] of handlers) process.off(signal, handler);

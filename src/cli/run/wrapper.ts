@@ -52,6 +52,8 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
       outcome = await execute(options, signals, ship);
     }
 
+    // A signal once the command is over means "stop now": stop sending what is left.
+    signals.onSignal(() => shipper?.abandon());
     if (runId !== null && shipper) await report(options, runId, shipper, outcome, warn);
     return outcome.exitCode;
   } finally {
@@ -116,10 +118,10 @@ async function createRun(
 
 function shipperFor(client: StatusBoxClient, runId: number, warn: (text: string) => void) {
   const shipper: Shipper = new Shipper({
-    send: async (lines, key) => {
+    send: async (lines, key, signal) => {
       // Once the daemon is known to be away, one quick try per round is enough.
       const retries = shipper.isHealthy ? undefined : 0;
-      await client.logBatch(runId, lines, { idempotencyKey: key, retries });
+      await client.logBatch(runId, lines, { idempotencyKey: key, retries, signal });
     },
     onFailure: (error) =>
       warn(`${describe(error)}; the command goes on, its output may not all be reported`),
