@@ -24,8 +24,10 @@ export interface PrunerOptions {
   writes: WriteCommitter;
   clock: Clock;
   policy: RetentionPolicy;
-  /** The most rows one transaction deletes: the bound on how long a batch holds the lock. */
+  /** The most rows one batch (one write) deletes. */
   batchRows?: number;
+  /** The most time one batch works before it commits: the bound on what a request waits. */
+  batchMs?: number;
   /** How many run ids one read looks at when searching for runs over the event limit. */
   scanRows?: number;
   /** A pass that removed at least this many rows checkpoints and truncates the WAL. */
@@ -34,27 +36,34 @@ export interface PrunerOptions {
   onEventsRemoved?: (count: number) => void;
 }
 
-/** How many old runs one batch considers; their events share the batch's row budget. */
+/** How many old runs one batch considers; their events share the batch's budget. */
 const RUNS_PER_BATCH = 100;
+/** Rows one DELETE removes; the budget is checked between such steps. */
+const STEP_ROWS = 50;
+/** The longest pause between two batches. */
+const MAX_PAUSE_MS = 100;
 
 /**
  * Removes what the retention policy no longer keeps: finished runs older than `days` (with
  * their events), and the oldest events of finished runs holding more than
  * `maxEventsPerRun`. A running run is never touched, however old or large.
  *
- * Work goes in small batches, each its own write through the write queue, so request writes
- * interleave with it; the event loop gets a turn between batches. After a large pass the WAL
- * is checkpointed and truncated, so that it does not keep the size of everything deleted.
+ * Work goes in small batches, each its own write through the write queue and bounded by
+ * rows and time (`batchRows`, `batchMs`), so request writes interleave with it and wait for
+ * at most one short batch; a pause follows each batch. After a large pass the WAL is
+ * checkpointed and truncated, so that it does not keep the size of everything deleted.
  */
 export class Pruner {
   private readonly store: PruneStore;
   private readonly batchRows: number;
+  private readonly batchMs: number;
   private readonly scanRows: number;
   private readonly checkpointAfterRows: number;
 
   constructor(private readonly options: PrunerOptions) {
     this.store = new PruneStore(options.db);
     this.batchRows = options.batchRows ?? 500;
+    this.batchMs = options.batchMs ?? 3;
     this.scanRows = options.scanRows ?? 5000;
     this.checkpointAfterRows = options.checkpointAfterRows ?? 10_000;
   }
@@ -85,29 +94,28 @@ export class Pruner {
 
   private async pruneOldRuns(report: PruneReport, shouldStop: () => boolean): Promise<void> {
     while (!shouldStop()) {
-      const step = await this.options.writes.submit(() => this.oldRunsBatch(report.cutoff));
+      const step = await this.write(() => this.oldRunsBatch(report.cutoff));
       report.runsDeleted += step.runs;
       report.eventsDeleted += step.events;
       // A batch that removed nothing means nothing old is left that can be removed.
       if (step.runs === 0 && step.events === 0) return;
-      await nextTurn();
     }
   }
 
   /** Inside a write: deletes the events of old runs, then each run once it is empty. */
   private oldRunsBatch(cutoff: number): { runs: number; events: number } {
-    let budget = this.batchRows;
+    const batch = this.newBatch();
     let runs = 0;
     let events = 0;
     for (const id of this.store.oldRunIds(cutoff, RUNS_PER_BATCH)) {
-      const deleted = this.store.deleteOldestEvents(id, budget);
-      events += deleted;
-      budget -= deleted;
-      if (budget <= 0) break;
+      const drained = this.drain(batch, (limit) => this.store.deleteOldestEvents(id, limit));
+      events += drained.removed;
+      if (!drained.done) break;
       if (this.store.deleteRunIfEmpty(id)) {
         runs++;
-        budget--;
+        batch.rows--;
       }
+      if (batch.spent()) break;
     }
     if (events > 0) this.options.onEventsRemoved?.(events);
     return { runs, events };
@@ -131,16 +139,56 @@ export class Pruner {
   private async trimRun(id: number, max: number, shouldStop: () => boolean): Promise<number> {
     let total = 0;
     while (!shouldStop()) {
-      const dropped = await this.options.writes.submit(() => {
-        const n = this.store.trimRun(id, max, this.batchRows);
-        if (n > 0) this.options.onEventsRemoved?.(n);
-        return n;
+      const drained = await this.write(() => {
+        const result = this.drain(this.newBatch(), (limit) => this.store.trimRun(id, max, limit));
+        if (result.removed > 0) this.options.onEventsRemoved?.(result.removed);
+        return result;
       });
-      total += dropped;
-      if (dropped < this.batchRows) break;
-      await nextTurn();
+      total += drained.removed;
+      if (drained.done) break;
     }
     return total;
+  }
+
+  /** A batch's budget: at most `batchRows` rows and `batchMs` of work. */
+  private newBatch() {
+    const deadline = performance.now() + this.batchMs;
+    const batch = {
+      rows: this.batchRows,
+      spent: () => batch.rows <= 0 || performance.now() >= deadline,
+    };
+    return batch;
+  }
+
+  /**
+   * Inside a write: repeats `step` (which removes up to `limit` rows and answers how many it
+   * did) while the batch's budget lasts. `done` says that a step found fewer rows than asked.
+   */
+  private drain(
+    batch: ReturnType<Pruner["newBatch"]>,
+    step: (limit: number) => number,
+  ): { removed: number; done: boolean } {
+    let removed = 0;
+    do {
+      const limit = Math.min(STEP_ROWS, batch.rows);
+      const n = step(limit);
+      removed += n;
+      batch.rows -= n;
+      if (n < limit) return { removed, done: true };
+    } while (!batch.spent());
+    return { removed, done: false };
+  }
+
+  /**
+   * One write through the queue, then a pause as long as it took (commit included): pruning
+   * takes at most about half of the time, and requests never queue behind two batches.
+   */
+  private async write<T>(op: () => T): Promise<T> {
+    const started = performance.now();
+    const value = await this.options.writes.submit(op);
+    const took = performance.now() - started;
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(took, MAX_PAUSE_MS)));
+    return value;
   }
 
   private checkpoint(): boolean {
