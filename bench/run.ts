@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTimerWheelBench } from "./timer-wheel.ts";
 import { measureDbGrowth } from "./lib/db-growth.ts";
-import { measureHttp } from "./lib/http-load.ts";
+import { measureHttp, type HttpFigures } from "./lib/http-load.ts";
 import { buildRows, formatTable } from "./lib/report.ts";
 import { measureRestart } from "./lib/restart.ts";
 import { measureStartup } from "./lib/startup.ts";
@@ -54,7 +54,7 @@ try {
 
   const figures = { http, timerWheel, restart, startup, dbGrowth };
   const rows = buildRows(figures, quick);
-  const machine = {
+  const machine: Machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? "unknown",
     bun: Bun.version,
@@ -95,25 +95,28 @@ function requireWrk(): void {
 }
 
 /** Failed requests make the figures meaningless: that is a broken run, not a slow one. */
-function requireNoErrors(http: Awaited<ReturnType<typeof measureHttp>>): void {
-  for (const [route, figures] of [
-    ["POST /jobs/:id", http.logEvent],
-    ["POST /api/jobs/", http.create],
-  ] as const) {
-    for (const [name, result] of Object.entries(figures)) {
-      if (result.errors > 0)
-        throw new Error(`${route} on ${name}: ${result.errors} failed requests`);
+function requireNoErrors(http: HttpFigures): void {
+  const routes = { "POST /jobs/:id": http.logEvent, "POST /api/jobs/": http.create };
+  for (const [route, figures] of Object.entries(routes)) {
+    for (const [server, result] of Object.entries(figures)) {
+      if (result.errors === 0) continue;
+      throw new Error(`${route} on ${server}: ${result.errors} failed requests`);
     }
   }
 }
 
-function describeMachine(machine: {
+interface Machine {
   cpus: number;
   cpuModel: string;
   bun: string;
   loadAverageBefore: number;
   loadAverageAfter: number;
-}): string {
-  const load = `${machine.loadAverageBefore.toFixed(2)} before, ${machine.loadAverageAfter.toFixed(2)} after`;
-  return `${machine.cpus} × ${machine.cpuModel}, Bun ${machine.bun}, load average ${load}`;
+}
+
+/** The load average is printed because other work on the machine skews every figure. */
+function describeMachine(machine: Machine): string {
+  const before = machine.loadAverageBefore.toFixed(2);
+  const after = machine.loadAverageAfter.toFixed(2);
+  const cpu = `${machine.cpus} × ${machine.cpuModel}, Bun ${machine.bun}`;
+  return `${cpu}, load average ${before} before, ${after} after`;
 }
