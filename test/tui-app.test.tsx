@@ -116,6 +116,13 @@ describe("navigation", () => {
     await press(KEY.up, (text) => selectedId(text) === "30");
   });
 
+  test("takes keys typed faster than they are read one by one", async () => {
+    const { frame, press } = mount();
+    await waitFor(() => selectedId(frame()) === "30");
+    await press("jjj", (text) => selectedId(text) === "27");
+    await press("/etl\r", (text) => text.includes("name: etl") && text.includes("q quit"));
+  });
+
   test("jumps a page, to the oldest run and back to the newest", async () => {
     const { frame, press } = mount();
     await waitFor(() => selectedId(frame()) === "30");

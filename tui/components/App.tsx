@@ -6,8 +6,9 @@ import type { Painter } from "../format/paint.ts";
 import { useNow } from "../hooks/use-now.ts";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.ts";
 import { useWatch } from "../hooks/use-watch.ts";
-import { meaningOf } from "../model/keymap.ts";
+import { meaningOf, splitKeys } from "../model/keymap.ts";
 import { layoutFor, type WatchLayout } from "../model/layout.ts";
+import { timeSignature } from "../model/time-signature.ts";
 import type { WatchController } from "../model/watch-controller.ts";
 import { DetailView } from "./DetailView.tsx";
 import { EventPane } from "./EventPane.tsx";
@@ -27,7 +28,7 @@ export interface AppProps {
   size?: TerminalSize;
   /** How often to look for changes; 250 ms shows a new run well within a second. */
   pollMs?: number;
-  /** How often relative times and timeout bars move. */
+  /** How often relative times and timeout bars are checked (and redrawn if they moved). */
   tickMs?: number;
 }
 
@@ -45,12 +46,14 @@ export function App({
   const { exit } = useApp();
   useLayoutEffect(() => controller.resize(columns, rows), [controller, columns, rows]);
   useWatch(controller, pollMs);
-  const now = useNow(clock, tickMs);
+  const now = useNow(clock, tickMs, (at) => timeSignature(controller, at));
 
   useInput((input, key) => {
-    const meaning = meaningOf(input, key, controller.state);
-    if (meaning?.type === "quit") exit();
-    else if (meaning) controller.dispatch(meaning);
+    for (const [text, press] of splitKeys(input, key)) {
+      const meaning = meaningOf(text, press, controller.state);
+      if (meaning?.type === "quit") return exit();
+      if (meaning) controller.dispatch(meaning);
+    }
   });
 
   const layout = layoutFor(columns, rows);

@@ -4,7 +4,7 @@ import { bodyColor, eventPrefix, PREFIX_WIDTH } from "../format/event-style.ts";
 import type { Painter } from "../format/paint.ts";
 import { oneLine } from "../format/sanitize.ts";
 import { paintStatus } from "../format/status-style.ts";
-import { formatAgo, formatDateTime, formatDuration } from "../format/time.ts";
+import { formatAgo, formatDateTime, formatDuration, formatLeft } from "../format/time.ts";
 import type { LogLine } from "../model/detail-scroll.ts";
 import { DETAIL_FIELD_LINES } from "../model/layout.ts";
 import { Lines } from "./Lines.tsx";
@@ -63,7 +63,7 @@ export function fieldLines(run: WatchRun, now: number, paint: Painter): string[]
   let ended = "-";
   if (run.finishedAt !== null) ended = `${at(run.finishedAt)} · took ${took(run.finishedAt)}`;
   else if (run.status === "running")
-    ended = `- (running, ${formatDuration(run.deadlineAt - now)} left)`;
+    ended = `- (running, ${formatLeft(run.deadlineAt - now)} left)`;
   const reported =
     run.lateEndAt === null
       ? "-"

@@ -2,7 +2,7 @@ import type { WatchRun } from "../data/rows.ts";
 import type { Painter } from "./paint.ts";
 import { oneLine } from "./sanitize.ts";
 import { paintStatus } from "./status-style.ts";
-import { formatAgo, formatDuration } from "./time.ts";
+import { formatAgo, formatDuration, formatLeft } from "./time.ts";
 import { fit } from "./fit.ts";
 
 /** The table's columns in order; `width` 0 means "what is left" (the name). */
@@ -50,12 +50,21 @@ export function runLine(
     name: oneLine(run.name),
     version: oneLine(run.version ?? "-"),
     status: paintStatus(run.status, paint),
-    started: formatAgo(run.createdAt, now),
-    time: timeCell(run, now),
+    ...timeTexts(run, now),
   };
   const cells = COLUMNS.map((col) => fit(values[col.key], widths[col.key], col.align));
   const line = fit((selected ? "› " : "  ") + cells.join(" "), width);
   return selected ? paint.inverse(line) : line;
+}
+
+/** The two cells of a run that change with time alone: when it started, and the time cell. */
+export function runTimeTexts(run: WatchRun, now: number): [string, string] {
+  return [formatAgo(run.createdAt, now), timeCell(run, now)];
+}
+
+function timeTexts(run: WatchRun, now: number): { started: string; time: string } {
+  const [started, time] = runTimeTexts(run, now);
+  return { started, time };
 }
 
 /**
@@ -72,5 +81,5 @@ export function timeCell(run: WatchRun, now: number): string {
   const filled = Math.round(elapsed * BAR_CELLS);
   const bar = "█".repeat(filled) + "░".repeat(BAR_CELLS - filled);
   const left = run.deadlineAt - now;
-  return left > 0 ? `${bar} ${formatDuration(left)} left` : `${bar} overdue`;
+  return left > 0 ? `${bar} ${formatLeft(left)} left` : `${bar} overdue`;
 }

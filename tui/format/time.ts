@@ -20,6 +20,16 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(value / DAY)}d${pad(Math.floor((value % DAY) / HOUR))}h`;
 }
 
+/**
+ * Time left before a deadline: to the second in the last ten minutes ("4m12s"), to the
+ * minute before that ("58m", "2h04m"). A countdown by the second an hour away tells nothing
+ * more, and would redraw the screen every second.
+ */
+export function formatLeft(ms: number): string {
+  if (ms >= 10 * MINUTE && ms < HOUR) return `${Math.floor(ms / MINUTE)}m`;
+  return formatDuration(ms);
+}
+
 /** How long ago `at` was: "now", "12s ago", "5m ago", "3h ago", "2d ago". */
 export function formatAgo(at: number, now: number): string {
   const ago = now - at;

@@ -45,6 +45,19 @@ export function meaningOf(input: string, key: Key, state: WatchState): KeyMeanin
   }
 }
 
+/**
+ * The key presses in one read from the terminal. Keys typed faster than they are read (a
+ * held-down `j`, a slow ssh link, a paste) arrive together, and Ink passes them as one string
+ * (a carriage return included); each character is then its own press. Escape sequences
+ * (arrows, PgDn) and Backspace arrive already parsed.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return [...input].map((char) =>
+    char === "\r" || char === "\n" ? ["", { ...key, return: true }] : [char, key],
+  );
+}
+
 function moveOf(input: string, key: Key, editing: boolean) {
   if (key.upArrow) return "up" as const;
   if (key.downArrow) return "down" as const;
