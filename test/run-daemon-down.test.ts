@@ -148,7 +148,7 @@ describe("statusbox run when the daemon refuses the lines", () => {
             { status: 503 },
           );
         }
-        ends.push({ path, body: await request.json() });
+        ends.push({ path, body: (await request.json()) as (typeof ends)[number]["body"] });
         return new Response(null, { status: 200 });
       },
     });

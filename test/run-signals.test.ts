@@ -77,7 +77,7 @@ function slowDaemon(hold: ("create" | "events")[]) {
       if (kind !== "end" && hold.includes(kind)) await released;
       if (kind === "create") return Response.json({ status: "ok", id: 1 });
       if (kind === "events") return Response.json({ status: "ok", stored: 1 });
-      ends.push({ path, body: await request.json() });
+      ends.push({ path, body: (await request.json()) as Record<string, unknown> });
       return new Response(null, { status: 200 });
     },
   });
