@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { REPO_ROOT } from "./helpers/binary.ts";
+import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+/**
+ * The compiled binary in a real terminal (tmux) against a database a real daemon process is
+ * writing: what a person sees over ssh. Builds the binary once when STATUSBOX_BIN is not set
+ * (CI runs the tests before its own build step).
+ */
+const temp = makeTempDir("statusbox-watch-e2e-");
+const socket = `statusbox-e2e-${process.pid}`;
+let bin: string;
+let daemon: DaemonProcess;
+const dbPath = join(temp.path, "data", "statusbox.db");
+
+beforeAll(async () => {
+  bin = await compiledBinary();
+  daemon = await spawnDaemon(dbPath);
+}, 120_000);
+
+afterAll(async () => {
+  await tmux("kill-server").catch(() => {});
+  await daemon?.stop();
+  temp.cleanup();
+});
+
+async function compiledBinary(): Promise<string> {
+  const given = process.env.STATUSBOX_BIN;
+  if (given && existsSync(given)) return resolve(given);
+  const out = join(temp.path, "statusbox");
+  const build = Bun.spawn([process.execPath, "scripts/build.ts", out], {
+    cwd: REPO_ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if ((await build.exited) !== 0) throw new Error(await new Response(build.stderr).text());
+  return out;
+}
+
+/** Runs tmux on this test's own server, so that nothing else's sessions are touched. */
+async function tmux(...args: string[]): Promise<string> {
+  const proc = Bun.spawn(["tmux", "-u", "-L", socket, "-f", "/dev/null", ...args], {
+    env: { ...process.env, LANG: "C.UTF-8", TERM: "xterm-256color" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`tmux ${args.join(" ")}: ${err}`);
+  return out;
+}
+
+const screen = () => tmux("capture-pane", "-p", "-t", "watch");
+const shows = (text: string | RegExp, timeoutMs = 10_000) =>
+  waitFor(
+    async () => {
+      const shown = await screen();
+      return (typeof text === "string" ? shown.includes(text) : text.test(shown)) && shown;
+    },
+    { timeoutMs, intervalMs: 50, what: `the terminal to show ${text}` },
+  );
+const keys = (...names: string[]) => tmux("send-keys", "-t", "watch", ...names);
+
+function api(path: string, body: unknown) {
+  return fetch(`${daemon.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+test("the compiled binary shows new runs live in a real terminal, and q gives it back", async () => {
+  const script = `echo BEFORE-WATCH; '${bin}' watch --db '${dbPath}'; echo "EXIT=$?"; sleep 600`;
+  await tmux("new-session", "-d", "-s", "watch", "-x", "100", "-y", "30", `sh -c "${script}"`);
+  const first = await shows("q quit");
+  expect(first).toContain("no runs yet");
+  expect(first).not.toContain("BEFORE-WATCH");
+
+  // Written by the daemon while the UI is open; no key is pressed until it shows.
+  const created = await api("/api/jobs/", { name: "nightly-backup", timeoutSeconds: 600 });
+  const { id } = (await created.json()) as { id: number };
+  await shows(new RegExp(`› +${id} nightly-backup +- +● running`));
+  await api(`/jobs/${id}`, { message: "copied 12 files" });
+  await shows(/log +copied 12 files/);
+  await api(`/jobs/${id}/complete`, {});
+  await shows(/✓ completed/);
+
+  await keys("Enter");
+  await shows(`run ${id} · nightly-backup`);
+  await keys("Escape");
+  await shows("DURATION / LEFT");
+
+  await tmux("resize-window", "-t", "watch", "-x", "70", "-y", "20");
+  await shows("Terminal too small: 70×20.");
+  await tmux("resize-window", "-t", "watch", "-x", "100", "-y", "30");
+  await shows(`${id} nightly-backup`);
+
+  await keys("q");
+  const after = await shows("EXIT=0");
+  expect(after).toContain("BEFORE-WATCH");
+  expect(after).not.toContain("q quit");
+  expect(after).not.toContain("nightly-backup");
+}, 60_000);
