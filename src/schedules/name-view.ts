@@ -40,7 +40,12 @@ export class NameView {
   }
 
   page(now: number, options: { after?: string; limit: number }): NameRow[] {
-    return this.names.names(options.after ?? "", options.limit).map((name) => this.row(name, now));
+    return this.list(options.after ?? "", options.limit).map((name) => this.row(name, now));
+  }
+
+  /** Up to `limit` names after `after`, without their figures: one index seek per name. */
+  list(after: string, limit: number): string[] {
+    return this.names.names(after, limit);
   }
 
   row(name: string, now: number): NameRow {

@@ -15,6 +15,7 @@ import { EventPane } from "./EventPane.tsx";
 import { Footer } from "./Footer.tsx";
 import { Header } from "./Header.tsx";
 import { HelpView } from "./HelpView.tsx";
+import { NamesView } from "./NamesView.tsx";
 import { RunTable } from "./RunTable.tsx";
 import { TooSmall } from "./TooSmall.tsx";
 
@@ -98,6 +99,19 @@ function Body(props: {
   if (state.help) {
     const statuses = screen.counts.map((entry) => entry.status);
     return <HelpView statuses={statuses} height={height} width={width} paint={paint} />;
+  }
+  if (state.view === "names" && screen.names) {
+    return (
+      <NamesView
+        rows={screen.names.rows}
+        selected={state.names.index - state.names.top}
+        total={screen.names.total}
+        height={height}
+        width={width}
+        now={now}
+        paint={paint}
+      />
+    );
   }
   if (state.view === "detail" && screen.detail) {
     return (

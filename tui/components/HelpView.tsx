@@ -10,6 +10,7 @@ const KEYS: [string, string][] = [
   ["Enter", "open the selected run: every field and its whole event log"],
   ["Esc", "back to the table; in the table, clear the filters"],
   ["/", "filter by name as you type (Enter keeps it, Esc clears it)"],
+  ["n", "switch between the runs and the job names (Enter on a name lists its runs)"],
   ["s", "cycle the status filter: all, then each status"],
   ["w", "cycle the window of the counts: 1h, 24h, 7d, all"],
   ["f", "follow: keep the newest run selected (moving the cursor stops it)"],

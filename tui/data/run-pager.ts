@@ -7,6 +7,8 @@ export interface RunFilter {
   status: string | null;
   /** Matches names that contain it, ignoring case; "" matches every name. */
   name: string;
+  /** The name is one whole job name (chosen in the names view), not a part of names. */
+  exact?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export class RunPager {
   seek(filter: RunFilter, seek: Seek, limit: number): WatchRun[] {
     if (limit <= 0) return [];
     if (filter.name === "") return this.query(filter.status, null, null, seek, limit);
+    if (filter.exact) return this.query(filter.status, filter.name, null, seek, limit);
 
     const names = this.matchingNames(filter.name);
     if (names === null)

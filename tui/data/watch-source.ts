@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ChangeDetector } from "./change-detector.ts";
 import { EventRate } from "./event-rate.ts";
 import { EventReader } from "./event-reader.ts";
+import { NameList } from "./name-list.ts";
 import { RunPager } from "./run-pager.ts";
 import { StatusCounter } from "./status-counts.ts";
 import { openWatchDatabase } from "./watch-db.ts";
@@ -15,6 +16,7 @@ export interface WatchSource {
   events: EventReader;
   counts: StatusCounter;
   rate: EventRate;
+  names: NameList;
   close(): void;
 }
 
@@ -27,6 +29,7 @@ export function watchSourceOf(db: Database, path: string): WatchSource {
     events: new EventReader(db),
     counts: new StatusCounter(db),
     rate: new EventRate(db),
+    names: new NameList(db),
     close: () => db.close(),
   };
 }

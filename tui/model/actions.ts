@@ -13,4 +13,6 @@ export type WatchAction =
   | { type: "cycleStatus" }
   | { type: "cycleWindow" }
   | { type: "toggleFollow" }
-  | { type: "toggleHelp" };
+  | { type: "toggleHelp" }
+  /** Between the runs table and the view by job name. */
+  | { type: "toggleNames" };

@@ -40,6 +40,8 @@ export function meaningOf(input: string, key: Key, state: WatchState): KeyMeanin
       return { type: "toggleFollow" };
     case "?":
       return { type: "toggleHelp" };
+    case "n":
+      return { type: "toggleNames" };
     default:
       return null;
   }

@@ -2,10 +2,11 @@ import type { RunFilter } from "../data/run-pager.ts";
 import { COUNT_WINDOWS, type CountWindow } from "../data/status-counts.ts";
 import type { WatchAction } from "./actions.ts";
 import { LOG_START, type DetailPosition } from "./detail-scroll.ts";
+import { NAMES_START, type NamesPosition } from "./names-nav.ts";
 import type { TablePosition } from "./table-nav.ts";
 
 /** Which screen the body shows; a new view (a list of job names, say) is added here. */
-export type WatchView = "table" | "detail";
+export type WatchView = "table" | "detail" | "names";
 
 export interface WatchState {
   view: WatchView;
@@ -17,6 +18,7 @@ export interface WatchState {
   window: CountWindow;
   table: TablePosition;
   detail: DetailPosition & { runId: number | null };
+  names: NamesPosition;
 }
 
 export interface WatchOptions {
@@ -35,6 +37,7 @@ export function initialState(options: WatchOptions = {}): WatchState {
     window: options.window ?? "24h",
     table: { anchor: null, selectedId: null },
     detail: { ...LOG_START, runId: null },
+    names: NAMES_START,
   };
 }
 
@@ -57,10 +60,11 @@ export function applyUiAction(
     case "filterStart":
       return { ...state, editing: true };
     case "filterType":
-      return { ...state, filter: { ...filter, name: filter.name + action.text } };
+      return { ...state, filter: { ...filter, name: filter.name + action.text, exact: false } };
     case "filterErase":
       // By code point, so that erasing an emoji does not leave half of it.
-      return { ...state, filter: { ...filter, name: [...filter.name].slice(0, -1).join("") } };
+      const name = [...filter.name].slice(0, -1).join("");
+      return { ...state, filter: { ...filter, name, exact: false } };
     case "filterAccept":
       return { ...state, editing: false };
     case "filterCancel":
@@ -75,6 +79,8 @@ export function applyUiAction(
       return { ...state, follow: !state.follow };
     case "toggleHelp":
       return { ...state, help: !state.help };
+    case "toggleNames":
+      return { ...state, view: state.view === "names" ? "table" : "names" };
     default:
       return state;
   }

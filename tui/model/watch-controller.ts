@@ -1,4 +1,5 @@
 import type { Clock } from "../../src/domain/clock.ts";
+import type { NameRow } from "../../src/schedules/name-view.ts";
 import type { WatchEvent, WatchRun } from "../data/rows.ts";
 import type { StatusCounts } from "../data/status-counts.ts";
 import type { WatchSource } from "../data/watch-source.ts";
@@ -6,6 +7,7 @@ import type { WatchAction } from "./actions.ts";
 import { CountSchedule } from "./count-schedule.ts";
 import { LOG_START, type LogLine } from "./detail-scroll.ts";
 import { layoutFor, type WatchLayout } from "./layout.ts";
+import { moveNames, settleNames } from "./names-nav.ts";
 import { RunLog } from "./run-log.ts";
 import { moveTable, settle, type TablePage } from "./table-nav.ts";
 import { applyUiAction, initialState, type WatchOptions, type WatchState } from "./ui-state.ts";
@@ -19,6 +21,8 @@ export interface WatchScreen {
   events: WatchEvent[];
   counts: StatusCounts;
   detail: { run: WatchRun | null; total: number; lines: LogLine[] } | null;
+  /** The names view: the names on screen with their figures, and how many there are. */
+  names: { rows: NameRow[]; total: number } | null;
   /** The last read that failed (database gone, locked too long); the UI keeps trying. */
   error: string | null;
 }
@@ -37,6 +41,7 @@ export class WatchController {
     events: [],
     counts: [],
     detail: null,
+    names: null,
     error: null,
   };
   /** Moves whenever there is something new to draw (for useSyncExternalStore). */
@@ -73,6 +78,7 @@ export class WatchController {
     this.guard(() => {
       if (this.source.changes.changed()) {
         this.source.runs.invalidate();
+        this.source.names.invalidate();
         this.source.rate.refresh(this.clock.now());
         this.counts.markChanged();
         this.reload();
@@ -96,7 +102,9 @@ export class WatchController {
 
   private apply(action: WatchAction): void {
     const state = this.state;
-    if (action.type === "move" && state.view === "detail") {
+    if (state.view === "names" && (action.type === "move" || action.type === "open")) {
+      this.applyToNames(action);
+    } else if (action.type === "move" && state.view === "detail") {
       state.detail = {
         ...this.runLog().move(state.detail, action.move),
         runId: state.detail.runId,
@@ -116,6 +124,38 @@ export class WatchController {
       this.state = applyUiAction(state, action, statuses);
       if (this.state.window !== state.window) this.counts.markChanged(true);
     }
+  }
+
+  /** Moves over the names, or lists the runs of the chosen one (exactly that name). */
+  private applyToNames(action: WatchAction): void {
+    const state = this.state;
+    const names = this.source.names.all();
+    if (action.type === "move") {
+      state.names = moveNames(state.names, action.move, names, this.namesHeight());
+      return;
+    }
+    const { name } = settleNames(state.names, names, this.namesHeight());
+    if (name === null) return;
+    state.view = "table";
+    state.filter = { status: null, name, exact: true };
+    state.table = { anchor: null, selectedId: null };
+    state.follow = true;
+  }
+
+  /** The names on screen and their figures, read only while the names view is shown. */
+  private readNames(): WatchScreen["names"] {
+    if (this.state.view !== "names") return null;
+    const names = this.source.names.all();
+    const height = this.namesHeight();
+    this.state.names = settleNames(this.state.names, names, height);
+    const { top } = this.state.names;
+    const rows = this.source.names.rows(names.slice(top, top + height), this.clock.now());
+    return { rows, total: names.length };
+  }
+
+  /** Rows of names the view holds: the body less its header and summary lines. */
+  private namesHeight(): number {
+    return Math.max(1, this.layout.rows - 3 - 2);
   }
 
   /** Rereads what is on screen for the current state. */
@@ -138,6 +178,7 @@ export class WatchController {
       selected,
       events: selected ? events.tail(selected.id, this.layout.eventRows) : [],
       detail: state.view === "detail" ? this.readDetail() : null,
+      names: this.readNames(),
       error: null,
     };
     this.recount();

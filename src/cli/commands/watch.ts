@@ -24,7 +24,9 @@ table once as plain text and exits 0.
 
 Keys: arrows or j/k move, PgUp/PgDn and g/G jump, Enter opens a run, Esc goes back, / filters
 by name as you type, s cycles a status filter, w cycles the window of the counts, f toggles
-follow (keep the newest run selected), ? shows help, q or Ctrl-C quits.
+follow (keep the newest run selected), n switches to the job names (their last run, last
+success, runs and failures, durations and next expected time; Enter lists a name's runs),
+? shows help, q or Ctrl-C quits.
 
 Options:
   --db PATH          database file (STATUSBOX_DB, [server] db, default ./statusbox.db)

@@ -1,0 +1,33 @@
+import type { NameRow } from "../../src/schedules/name-view.ts";
+import { nameHeaderLine, nameLine } from "../format/name-cells.ts";
+import type { Painter } from "../format/paint.ts";
+import { Lines } from "./Lines.tsx";
+
+export interface NamesViewProps {
+  /** The names on screen, from the top row down. */
+  rows: NameRow[];
+  /** Which of `rows` the cursor is on. */
+  selected: number;
+  /** How many names there are in all. */
+  total: number;
+  /** Lines of the whole view: a header line, the names, and a line that sums up. */
+  height: number;
+  width: number;
+  now: number;
+  paint: Painter;
+}
+
+/**
+ * The view by job name: one line per name with its health at a glance. Enter on a name
+ * lists its runs (the runs table, filtered to exactly that name).
+ */
+export function NamesView({ rows, selected, total, height, width, now, paint }: NamesViewProps) {
+  const shown = rows.slice(0, Math.max(0, height - 2));
+  const lines = shown.map((row, i) => nameLine(row, now, width, paint, i === selected));
+  const names = `${total} job name${total === 1 ? "" : "s"}`;
+  const summary = `  ${names}; 24H and 7D are runs/failures (failed, timed out, missed)`;
+  const body = lines.length > 0 ? lines : [paint.dim("  no job names yet")];
+  const padding = Array.from({ length: Math.max(0, height - 2 - body.length) }, () => "");
+  const all = [paint.bold(nameHeaderLine(width)), ...body, ...padding, paint.dim(summary)];
+  return <Lines lines={all} height={height} width={width} />;
+}
