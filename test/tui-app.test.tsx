@@ -62,7 +62,7 @@ function mount(options: WatchOptions & { columns?: number; rows?: number } = {})
   const frame = () => app.lastFrame() ?? "";
   const press = async (key: string, until: (text: string) => boolean, what = key) => {
     app.stdin.write(key);
-    return waitFor(() => until(frame()) && frame(), {
+    return waitFor(() => (until(frame()) ? frame() : null), {
       what: `frame after ${JSON.stringify(what)}`,
     });
   };
@@ -75,7 +75,7 @@ const selectedId = (frame: string) => /^› +(\d+)/m.exec(frame)?.[1];
 describe("the whole screen", () => {
   test("fills exactly 80×24 with header, table, events and the keys", async () => {
     const { frame } = mount();
-    const text = await waitFor(() => frame().includes("30 etl-orders") && frame());
+    const text = await waitFor(() => (frame().includes("30 etl-orders") ? frame() : null));
     const shown = text.split("\n");
     expect(shown).toHaveLength(24);
     expect(shown.every((line) => Bun.stringWidth(line) <= 80)).toBe(true);
@@ -89,7 +89,7 @@ describe("the whole screen", () => {
 
   test("says the terminal is too small below 80×24, and what it needs", async () => {
     const { frame } = mount({ columns: 70, rows: 20 });
-    const text = await waitFor(() => frame().includes("too small") && frame());
+    const text = await waitFor(() => (frame().includes("too small") ? frame() : null));
     expect(text).toContain("Terminal too small: 70×20.");
     expect(text).toContain("needs at least 80×24");
     expect(text.split("\n")).toHaveLength(20);
@@ -97,7 +97,7 @@ describe("the whole screen", () => {
 
   test("reflows to a larger terminal, showing more runs", async () => {
     const { frame } = mount({ columns: 120, rows: 40 });
-    const text = await waitFor(() => frame().includes("30 etl-orders") && frame());
+    const text = await waitFor(() => (frame().includes("30 etl-orders") ? frame() : null));
     expect(text.split("\n")).toHaveLength(40);
     expect(text).toMatch(/^ +11 transcode/m);
   });

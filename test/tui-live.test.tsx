@@ -37,7 +37,8 @@ function mountLive() {
   const frame = () => app.lastFrame() ?? "";
   const shows = (what: RegExp | string) =>
     waitFor(
-      () => (typeof what === "string" ? frame().includes(what) : what.test(frame())) && frame(),
+      () =>
+        (typeof what === "string" ? frame().includes(what) : what.test(frame())) ? frame() : null,
       {
         what: String(what),
       },
@@ -46,7 +47,7 @@ function mountLive() {
 }
 
 test("shows new runs, their events and their end as the daemon writes, with no key", async () => {
-  const { frame, shows } = mountLive();
+  const { shows } = mountLive();
   await shows("no runs yet");
 
   const id = await createRun(daemon, {

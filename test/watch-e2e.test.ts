@@ -62,7 +62,7 @@ const shows = (text: string | RegExp, timeoutMs = 10_000) =>
   waitFor(
     async () => {
       const shown = await screen();
-      return (typeof text === "string" ? shown.includes(text) : text.test(shown)) && shown;
+      return (typeof text === "string" ? shown.includes(text) : text.test(shown)) ? shown : null;
     },
     { timeoutMs, intervalMs: 50, what: `the terminal to show ${text}` },
   );
