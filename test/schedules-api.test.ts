@@ -210,3 +210,11 @@ describe("missed runs show up everywhere runs do", () => {
     expect(job).toMatchObject({ status: "completed", expectedAt: null, missedWindows: null });
   });
 });
+
+describe("missed runs in the metrics", () => {
+  test("a missed run is counted as created and finished with status missed", async () => {
+    const text = await (await get("/metrics")).text();
+    expect(text).toContain('statusbox_runs_finished_total{name="hourly",status="missed"} 1');
+    expect(text).toContain('statusbox_runs_created_total{name="hourly"} 2');
+  });
+});

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFile } from "../src/config/config-file.ts";
 import { parseScheduleTables } from "../src/schedules/config.ts";
-import { runStatusbox } from "./helpers/binary.ts";
+import { REPO_ROOT, runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { scheduleKit } from "./helpers/schedule-kit.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -168,5 +168,19 @@ describe("schedules from the config file", () => {
     } finally {
       dir.cleanup();
     }
+  });
+});
+
+describe("the README's Schedules section", () => {
+  test("its example file is valid", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const start = readme.indexOf("\n## Schedules: noticing jobs that never started\n");
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const [toml] = [...section.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(load(toml!)).toMatchObject([
+      { name: "nightly-backup", spec: { cron: "0 3 * * *", tz: "Europe/Berlin" } },
+      { name: "queue-drain", spec: { everyMs: 600_000, graceMs: 120_000 } },
+    ]);
   });
 });
