@@ -7,6 +7,7 @@
  * - wall: from spawn to exit, median of N runs;
  * - command: the command's own time, measured inside it with `date +%s%N`, which shows
  *   whether the reporting slowed the command itself;
+ * - the daemon's CPU time per wrapped run (from /proc), the cost of storing the lines;
  * - it also checks that every line arrived as an event, in order.
  *
  * Exits 0 whatever the figures; only a broken run (lines missing) exits 1.
@@ -50,6 +51,7 @@ try {
       "| command | wall: bare | \\| cat | wrapped | command's own: bare | \\| cat | wrapped |",
     );
     console.log("|---|---|---|---|---|---|---|");
+    const cpuNotes: string[] = [];
 
     for (const [label, { script, line }] of Object.entries(COMMANDS)) {
       progress(label);
@@ -58,14 +60,18 @@ try {
       // Any tee makes the command write into a pipe, which costs more than /dev/null.
       const piped = await median(RUNS, () => timed(["sh", "-c", `(${timing}) | cat`], env));
       const name = `bench ${label}`;
+      const daemonBefore = cpuMs(daemon.proc.pid);
       const wrapped = await median(RUNS, () =>
         timed([binary, "run", "--name", name, "--timeout", "600", "--", "sh", "-c", timing], env),
       );
+      const daemonCpu = (cpuMs(daemon.proc.pid) - daemonBefore) / RUNS;
       await requireAllLines(client, name, line);
       const ms = (n: number) => `${n.toFixed(0)} ms`;
       const cells = [bare.wall, piped.wall, wrapped.wall, bare.command, piped.command];
       console.log(`| ${label} | ${[...cells, wrapped.command].map(ms).join(" | ")} |`);
+      cpuNotes.push(`${label}: the daemon used ${ms(daemonCpu)} of CPU per wrapped run`);
     }
+    console.log(`\n${cpuNotes.join("\n")}`);
   } finally {
     await daemon.stop();
   }
@@ -122,6 +128,17 @@ async function requireAllLines(
   if (misplaced >= 0)
     throw new Error(`${name}: event ${misplaced} is '${events[misplaced]!.message}'`);
   if (jobs[0]!.status !== "completed") throw new Error(`${name}: run is ${jobs[0]!.status}`);
+}
+
+/** CPU time (user + system) a process has used so far, from /proc; 0 where there is none. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
 }
 
 async function build(outfile: string): Promise<string> {
