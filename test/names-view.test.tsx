@@ -62,7 +62,8 @@ function mount() {
   const frame = () => app.lastFrame() ?? "";
   const press = async (key: string, until: (text: string) => boolean) => {
     app.stdin.write(key);
-    return waitFor(() => until(frame()) && frame(), { what: `frame after ${JSON.stringify(key)}` });
+    const what = `frame after ${JSON.stringify(key)}`;
+    return waitFor(() => (until(frame()) ? frame() : null), { what });
   };
   return { frame, press };
 }
@@ -115,7 +116,7 @@ describe("the names view of statusbox watch", () => {
     await waitFor(() => frame().includes("backup-db"));
     await press("n", (t) => t.includes("3 job names"));
     fixture.add({ name: "alpha", status: "running", createdAt: T0 - MINUTE });
-    const text = await waitFor(() => frame().includes("4 job names") && frame());
+    const text = await waitFor(() => (frame().includes("4 job names") ? frame() : null));
     expect(text).toMatch(/^ +alpha +● 1m ago +never +1\/0/m);
     expect(text).toMatch(/^› backup /m); // the cursor stays on its name
   });
