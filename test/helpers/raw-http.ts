@@ -7,14 +7,12 @@ export interface RawResponse {
   body: string;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * One TCP connection driven by hand, for what fetch cannot do: send a request a byte at a
  * time, stop half-way, send a Content-Length it never honours, or hang up mid-request.
  */
 export class RawConnection {
-  private received = "";
+  private received = Buffer.alloc(0);
   private wasClosed = false;
   private waiters: (() => void)[] = [];
 
@@ -28,7 +26,7 @@ export class RawConnection {
       hostname: hostname.replace(/^\[|\]$/g, ""),
       port: Number(port),
       socket: {
-        data: (_socket, chunk) => connection.onData(decoder.decode(chunk)),
+        data: (_socket, chunk) => connection.onData(chunk),
         close: () => connection.onClose(),
         error: () => connection.onClose(),
       },
@@ -53,6 +51,11 @@ export class RawConnection {
 
   get closed(): boolean {
     return this.wasClosed;
+  }
+
+  /** Says that nothing more will be sent (a half-close); answers can still arrive. */
+  finish(): void {
+    this.socket?.shutdown(true);
   }
 
   /** Hangs up at once, without a FIN handshake for what is unsent. */
@@ -81,8 +84,8 @@ export class RawConnection {
     return this.wasClosed;
   }
 
-  private onData(text: string): void {
-    this.received += text;
+  private onData(chunk: Uint8Array): void {
+    this.received = Buffer.concat([this.received, chunk]);
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -92,11 +95,11 @@ export class RawConnection {
   }
 }
 
-/** Parses the first complete response in `text`, or null while it is incomplete. */
-export function parseResponse(text: string): RawResponse | null {
-  const end = text.indexOf("\r\n\r\n");
+/** Parses the first complete response in `bytes`, or null while it is incomplete. */
+export function parseResponse(bytes: Buffer): RawResponse | null {
+  const end = bytes.indexOf("\r\n\r\n");
   if (end < 0) return null;
-  const [statusLine = "", ...lines] = text.slice(0, end).split("\r\n");
+  const [statusLine = "", ...lines] = bytes.toString("latin1", 0, end).split("\r\n");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? NaN);
   const headers: Record<string, string> = {};
   for (const line of lines) {
@@ -104,10 +107,8 @@ export function parseResponse(text: string): RawResponse | null {
     if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
   const length = Number(headers["content-length"] ?? 0);
-  // Bodies in these tests are ASCII JSON, so characters and bytes agree.
-  const body = text.slice(end + 4, end + 4 + length);
-  if (body.length < length) return null;
-  return { status, headers, body };
+  if (bytes.length < end + 4 + length) return null;
+  return { status, headers, body: bytes.toString("utf8", end + 4, end + 4 + length) };
 }
 
 /** A request as raw HTTP/1.1 text. */

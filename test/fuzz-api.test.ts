@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import fc from "fast-check";
+import { fuzzRequest } from "./helpers/fuzz-arbitraries.ts";
+import { describeRequest, startFuzzTarget, type FuzzTarget } from "./helpers/fuzz-target.ts";
+
+let target: FuzzTarget;
+beforeAll(async () => {
+  target = await startFuzzTarget();
+});
+afterAll(() => target.close());
+
+test("random requests: never a 5xx, errors in the JSON shape, refusals store nothing", async () => {
+  let cases = 0;
+  const startedAt = performance.now();
+  await fc.assert(
+    fc.asyncProperty(fuzzRequest(target), async (request) => {
+      cases++;
+      const { problem } = await target.check(request);
+      if (problem) throw new Error(`${problem}\n  request: ${describeRequest(request)}`);
+      if (cases % 200 === 0 && !(await target.healthy())) throw new Error("the daemon stopped");
+    }),
+    // Thousands of cases, bounded in time on a slow machine; the script runs millions.
+    { numRuns: 3000, interruptAfterTimeLimit: 30_000, markInterruptAsFailure: false },
+  );
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  console.log(`fuzz: ${cases} random requests in ${seconds} s`);
+  expect(cases).toBeGreaterThanOrEqual(1000);
+  expect(await target.healthy()).toBe(true);
+}, 60_000);
+
+test("every method on every route, with each kind of key, keeps the promises", async () => {
+  const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND"];
+  const { write, read, revoked } = target.keys;
+  const keys = [`ApiKey ${write}`, `ApiKey ${read}`, `ApiKey ${revoked}`, "ApiKey", null];
+  const bodies = [null, "{}", "{", '{"name":"fuzz","timeoutSeconds":5}'];
+  let checked = 0;
+  for (const route of target.routes) {
+    const path = route.path.replace(/\{[^}]+\}/g, String(target.runIds[0]));
+    for (const method of methods) {
+      for (const key of keys) {
+        for (const body of method === "GET" || method === "HEAD" ? [null] : bodies) {
+          const headers: [string, string][] = key === null ? [] : [["authorization", key]];
+          const request = { method, path, headers, body };
+          const { problem } = await target.check(request);
+          expect(problem === null ? null : `${problem} (${describeRequest(request)})`).toBeNull();
+          checked++;
+        }
+      }
+    }
+  }
+  expect(target.routes.length).toBeGreaterThanOrEqual(10);
+  console.log(`fuzz: ${target.routes.length} routes, ${checked} method/key/body combinations`);
+}, 60_000);
+
+test("the check notices a refused request that stored something, or a bare error", async () => {
+  const { daemon, keys } = target;
+  const refused = { method: "GET", path: "/nowhere", headers: [], body: null };
+  const checking = target.check({
+    ...refused,
+    headers: [["authorization", `ApiKey ${keys.write}`]],
+  });
+  // A write lands while the 404 is on its way: the check must blame the request for it.
+  daemon.db.run("INSERT INTO events (run_id, at, kind, message) VALUES (?, 0, 'log', 'sneaked')", [
+    target.runIds[0]!,
+  ]);
+  expect((await checking).problem).toContain("changed the database");
+
+  const bare = await target.check({ ...refused, headers: [["x-big", "a".repeat(20_000)]] });
+  expect(bare).toEqual({ status: 431, problem: "error 431 without a JSON content type" });
+});
