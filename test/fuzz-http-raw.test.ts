@@ -98,7 +98,7 @@ async function sendRaw(text: string): Promise<string | null> {
   return describeBadAnswer(answer.status, new Headers(answer.headers), answer.body);
 }
 
-test("mangled HTTP: a JSON error, a bare parser refusal or a hang-up; serving goes on", async () => {
+test("mangled HTTP: JSON error, bare parser refusal or hang-up; serving goes on", async () => {
   let cases = 0;
   await fc.assert(
     fc.asyncProperty(mangled(daemon.key), async (text) => {
