@@ -57,6 +57,8 @@ Stops cleanly on SIGTERM or SIGINT.
     }
     const { log, retention, metricsOpenOnLoopback } = settings.operations;
     const logger = createLogger({ format: log.format, level: log.level });
+    // Listen before starting: a SIGTERM during start-up must still mean a clean stop.
+    const stopSignal = waitForSignal();
     // Files the daemon creates (the database, its WAL) are for its owner alone.
     process.umask(0o077);
 
@@ -92,7 +94,7 @@ Stops cleanly on SIGTERM or SIGINT.
       });
     }
 
-    const stopped = await waitForSignal();
+    const stopped = await stopSignal;
     logger.info("shutting down", { signal: stopped });
     await daemon.stop();
     // Nothing should keep the process alive now; if something does, it must not hold up
