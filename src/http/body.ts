@@ -50,7 +50,7 @@ function parseJson(text: string): unknown {
  * (A generic middleware would touch `request.body` on every request, which costs a stream
  * even when the route never reads it.)
  */
-async function readLimitedText(request: Request): Promise<string> {
+export async function readLimitedText(request: Request): Promise<string> {
   const declared = request.headers.get("content-length");
   if (declared !== null && !request.headers.has("transfer-encoding")) {
     if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();

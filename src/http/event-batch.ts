@@ -1,5 +1,6 @@
-import { badRequest, StatusBoxError } from "../domain/errors.ts";
+import { badRequest } from "../domain/errors.ts";
 import type { LogLine } from "../domain/run-service.ts";
+import { readLimitedText } from "./body.ts";
 import { batchEventsSchema, MAX_BATCH_EVENTS } from "./schemas.ts";
 
 /**
@@ -8,35 +9,8 @@ import { batchEventsSchema, MAX_BATCH_EVENTS } from "./schemas.ts";
  * names the item's index (`messages[3]: message must not be empty`).
  */
 export async function readEventBatch(request: Request): Promise<LogLine[]> {
-  return parseEventBatch(await readCapped(request));
+  return parseEventBatch(await readLimitedText(request));
 }
-
-/** The API's body limit, 1 MiB, as every route applies it. */
-const MAX_BATCH_BODY_BYTES = 1024 * 1024;
-
-/**
- * The body as text, refusing one over 1 MiB: a declared Content-Length at once, a chunked
- * body once that much has arrived. (The same rule as body.ts applies to object bodies;
- * batches are read here because they may also be a bare array.)
- */
-async function readCapped(request: Request): Promise<string> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && !request.headers.has("transfer-encoding")) {
-    if (Number(declared) > MAX_BATCH_BODY_BYTES) throw tooLarge();
-    return request.text();
-  }
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.length;
-    if (size > MAX_BATCH_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
-}
-
-const tooLarge = () => new StatusBoxError("payload_too_large", "the body is larger than 1 MiB");
 
 export function parseEventBatch(text: string): LogLine[] {
   if (text.trim() === "") throw badRequest('the request needs a JSON body: {"messages": [...]}');
