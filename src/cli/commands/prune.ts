@@ -86,7 +86,8 @@ export function describeReport(
 ): string {
   const n = (value: number) => value.toLocaleString("en-US");
   const count = (value: number, noun: string) => `${n(value)} ${noun}${value === 1 ? "" : "s"}`;
-  const age = `finished more than ${describeDays(days)} ago (before ${new Date(report.cutoff).toISOString()})`;
+  const before = new Date(report.cutoff).toISOString();
+  const age = `finished more than ${describeDays(days)} ago (before ${before})`;
   const lines = [`Pruned ${path}:`];
   lines.push(
     report.runsDeleted > 0
