@@ -26,7 +26,7 @@ export interface RunRepository {
   appendEvents(runId: number, events: NewRunEvent[]): boolean;
   listRuns(filter: { status?: RunStatus; name?: string; before?: number; limit: number }): Run[];
   listEvents(runId: number, afterId: number, limit: number): RunEvent[];
-  openDeadlines(): { id: number; deadline_at: number }[];
+  openDeadlines(): Iterable<{ id: number; deadline_at: number }>;
 }
 
 export interface NewRunEvent {
