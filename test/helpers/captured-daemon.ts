@@ -28,14 +28,16 @@ export async function spawnCapturedDaemon(
   void collect(proc.stderr, (text) => (out.stderr += text));
 
   const ready = /statusbox ready.*?(?:address=|"address":")(http:\/\/[^\s"]+)/;
-  const url = await waitFor(() => ready.exec(out.stderr)?.[1] ?? proc.exitCode !== null, {
+  const started = await waitFor(() => ready.exec(out.stderr)?.[1] ?? proc.exitCode !== null, {
     timeoutMs: 10_000,
     what: "the daemon to start",
   });
-  if (url === true) throw new Error(`the daemon exited ${proc.exitCode}:\n${out.stderr}`);
+  if (typeof started !== "string") {
+    throw new Error(`the daemon exited ${proc.exitCode}:\n${out.stderr}`);
+  }
 
   return {
-    url,
+    url: started,
     pid: proc.pid,
     stdout: () => out.stdout,
     stderr: () => out.stderr,
