@@ -14,15 +14,19 @@ export interface CapturedDaemon {
 /**
  * `statusbox serve` as a real process on a free port, keeping both of its outputs for the
  * test to search (spawnDaemon keeps only the log). Resolves once it logged that it is ready.
+ * `prefix` runs it through another command (`sh -c 'umask 000; exec "$@"' sh`).
  */
 export async function spawnCapturedDaemon(
   dbPath: string,
-  options: { args?: string[]; env?: Record<string, string> } = {},
+  options: { args?: string[]; env?: Record<string, string>; prefix?: string[] } = {},
 ): Promise<CapturedDaemon> {
-  const proc = Bun.spawn(
-    [...statusboxCommand(), "serve", "--port", "0", "--db", dbPath, ...(options.args ?? [])],
-    { env: { ...process.env, ...options.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" },
-  );
+  const command = [...statusboxCommand(), "serve", "--port", "0", "--db", dbPath];
+  const proc = Bun.spawn([...(options.prefix ?? []), ...command, ...(options.args ?? [])], {
+    env: { ...process.env, ...options.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const out = { stdout: "", stderr: "" };
   void collect(proc.stdout, (text) => (out.stdout += text));
   void collect(proc.stderr, (text) => (out.stderr += text));
