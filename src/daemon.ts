@@ -19,6 +19,7 @@ import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
 import { createSchedules, type Schedules } from "./schedules/setup.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
+import { WalSync } from "./storage/wal-sync.ts";
 import { WriteQueue } from "./storage/write-queue.ts";
 
 export interface DaemonOptions {
@@ -72,8 +73,12 @@ const DRAIN_MS = 3000;
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(options.dbPath, { durability: options.durability, busyTimeoutMs: 0 });
-  const writes = new WriteQueue(db);
+  // Full durability without blocking the event loop on the disk: SQLite commits without
+  // syncing, and the write queue syncs the WAL in the thread pool before it answers.
+  const full = (options.durability ?? "full") === "full";
+  const db = openDatabase(options.dbPath, { durability: "normal", busyTimeoutMs: 0 });
+  const walSync = full ? new WalSync(db.filename) : null;
+  const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const keys = new KeyService(new KeyStore(db), clock);
   const firstKey = bootstrapKeys(keys, options.ensureKey);
   if (firstKey) options.onFirstKey?.(firstKey);
@@ -150,6 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await metrics.close();
     await alerts.dispatcher.stop();
     await writes.close();
+    walSync?.close();
     db.close();
     logger.info("statusbox stopped", { db: db.filename });
   };

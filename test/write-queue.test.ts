@@ -113,4 +113,50 @@ describe("group commit", () => {
     const refused = await queue.submit(insert("late")).catch((e: unknown) => e);
     expect((refused as StatusBoxError).status).toBe(503);
   });
+
+  test("with a sync, a write is answered only after a sync that began after its commit", async () => {
+    const syncs: (() => void)[] = [];
+    const queue = new WriteQueue(db, {
+      sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+    });
+    let answered = false;
+    const first = queue.submit(insert("a")).then(() => (answered = true));
+    await Bun.sleep(20);
+    expect(values()).toEqual(["a"]); // committed...
+    expect(answered).toBe(false); // ...but not yet answered
+    expect(syncs.length).toBe(1);
+
+    const second = queue.submit(insert("b")); // commits while the first sync runs
+    await Bun.sleep(20);
+    expect(values()).toEqual(["a", "b"]);
+    expect(syncs.length).toBe(1); // one sync at a time
+
+    syncs[0]!();
+    await first;
+    await Bun.sleep(20);
+    expect(syncs.length).toBe(2); // the second batch needs a sync of its own
+    syncs[1]!();
+    await second;
+    await queue.close();
+  });
+
+  test("a failed sync answers its writes with a 503", async () => {
+    const queue = new WriteQueue(db, { sync: () => Promise.reject(new Error("EIO")) });
+    const error = await queue.submit(insert("x")).catch((e: unknown) => e);
+    expect((error as StatusBoxError).status).toBe(503);
+    expect((error as StatusBoxError).message).toContain("may not be on disk");
+  });
+
+  test("close waits for the sync of what was committed", async () => {
+    let release: () => void = () => {};
+    const queue = new WriteQueue(db, { sync: () => new Promise<void>((r) => (release = r)) });
+    const pending = queue.submit(insert("z"));
+    let closed = false;
+    const closing = queue.close().then(() => (closed = true));
+    await Bun.sleep(20);
+    expect(closed).toBe(false);
+    release();
+    await Promise.all([pending, closing]);
+    expect(closed).toBe(true);
+  });
 });

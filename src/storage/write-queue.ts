@@ -18,6 +18,12 @@ export interface WriteQueueOptions {
   maxBatch?: number;
   /** How long a batch keeps retrying while another process holds the write lock. */
   lockWaitMs?: number;
+  /**
+   * Makes committed batches durable off the event loop (an fdatasync of the WAL in the
+   * thread pool). When given, the database runs with synchronous=NORMAL and a batch is
+   * answered only once a sync that began after its commit has finished.
+   */
+  sync?: () => Promise<void>;
 }
 
 const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED"]);
@@ -42,6 +48,10 @@ export class WriteQueue {
   private readonly statements: Record<"begin" | "commit" | "rollback", Statement>;
   private readonly savepoint: Record<"open" | "release" | "undo", Statement>;
   private idleWaiters: (() => void)[] = [];
+  private readonly sync: (() => Promise<void>) | null;
+  /** Batches committed but not yet covered by a finished sync, as functions that answer them. */
+  private unsynced: ((failure: unknown) => void)[] = [];
+  private syncing = false;
 
   constructor(
     private readonly db: Database,
@@ -49,6 +59,7 @@ export class WriteQueue {
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.lockWaitMs = options.lockWaitMs ?? 5000;
+    this.sync = options.sync ?? null;
     this.statements = {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
@@ -76,7 +87,7 @@ export class WriteQueue {
   /** Refuses new work and resolves once everything already submitted has settled. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.queue.length === 0 && !this.scheduled) return;
+    if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -114,12 +125,42 @@ export class WriteQueue {
       return this.continue();
     }
 
-    batch.forEach((item, i) => {
-      const result = results[i]!;
-      if (result.ok) item.resolve(result.value);
-      else item.reject(result.error);
-    });
+    const answer = (failure: unknown) =>
+      batch.forEach((item, i) => {
+        const result = results[i]!;
+        if (failure !== null) item.reject(failure);
+        else if (result.ok) item.resolve(result.value);
+        else item.reject(result.error);
+      });
+    if (this.sync) {
+      this.unsynced.push(answer);
+      this.startSync();
+    } else {
+      answer(null);
+    }
     this.continue();
+  }
+
+  /**
+   * One sync at a time, covering every batch committed before it began. Meanwhile the event
+   * loop keeps serving and the next batch commits, so the disk's latency is paid once per
+   * sync rather than once per batch, and never while the loop is blocked.
+   */
+  private startSync(): void {
+    if (this.syncing || this.unsynced.length === 0 || !this.sync) return;
+    this.syncing = true;
+    const covered = this.unsynced.splice(0);
+    const finish = (failure: unknown) => {
+      for (const answer of covered) answer(failure);
+      this.syncing = false;
+      this.startSync();
+      this.notifyIdle();
+    };
+    this.sync().then(
+      () => finish(null),
+      (error: unknown) =>
+        finish(unavailable(`the write may not be on disk (${String(error)}); try again`)),
+    );
   }
 
   private runInSavepoint(item: Pending): Outcome {
@@ -172,8 +213,12 @@ export class WriteQueue {
     else this.notifyIdle();
   }
 
+  private isIdle(): boolean {
+    return this.queue.length === 0 && !this.scheduled && !this.syncing && this.unsynced.length === 0;
+  }
+
   private notifyIdle(): void {
-    if (this.queue.length > 0 || this.scheduled) return;
+    if (!this.isIdle()) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
