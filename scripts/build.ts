@@ -30,9 +30,9 @@ const result = await Bun.build({
   entrypoints: ["src/main.ts"],
   compile: { outfile },
   minify: true,
-  // Compiled to bytecode, the binary skips parsing its JavaScript at each start: about
-  // 0.05 s instead of 0.25 s for `statusbox --version`, and the watch UI's first screen
-  // comes several hundred ms sooner.
+  // Compiled to bytecode, the binary skips parsing its JavaScript at each start: measured,
+  // `statusbox --version` takes 0.07 s of CPU instead of 0.17 s, and the watch UI's first
+  // screen on a million runs about 250 ms instead of 420.
   bytecode: true,
   format: "esm",
   // React and its reconciler pick their development builds otherwise: several times slower
