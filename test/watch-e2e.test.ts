@@ -108,3 +108,13 @@ test("the compiled binary shows new runs live in a real terminal, and q gives it
   expect(after).not.toContain("q quit");
   expect(after).not.toContain("nightly-backup");
 }, 60_000);
+
+test("Ctrl-C quits as cleanly as q", async () => {
+  const script = `'${bin}' watch --db '${dbPath}'; echo "EXIT=$?"; sleep 600`;
+  await tmux("new-session", "-d", "-s", "interrupt", "-x", "80", "-y", "24", `sh -c "${script}"`);
+  const pane = () => tmux("capture-pane", "-p", "-t", "interrupt");
+  await waitFor(async () => (await pane()).includes("q quit"), { timeoutMs: 10_000 });
+  await tmux("send-keys", "-t", "interrupt", "C-c");
+  await waitFor(async () => (await pane()).includes("EXIT=0"), { timeoutMs: 10_000 });
+  expect(await pane()).not.toContain("q quit");
+}, 30_000);
