@@ -40,6 +40,8 @@ export interface PrunerOptions {
 const RUNS_PER_BATCH = 100;
 /** Rows one DELETE removes; the budget is checked between such steps. */
 const STEP_ROWS = 50;
+/** The pause after a batch, as a multiple of the time the batch took (commit included). */
+const PAUSE_FACTOR = 2;
 /** The longest pause between two batches. */
 const MAX_PAUSE_MS = 100;
 
@@ -180,14 +182,16 @@ export class Pruner {
   }
 
   /**
-   * One write through the queue, then a pause as long as it took (commit included): pruning
-   * takes at most about half of the time, and requests never queue behind two batches.
+   * One write through the queue, then a pause twice as long as it took (commit included):
+   * pruning takes at most about a third of the time, and requests never queue behind two
+   * batches.
    */
   private async write<T>(op: () => T): Promise<T> {
     const started = performance.now();
     const value = await this.options.writes.submit(op);
     const took = performance.now() - started;
-    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(took, MAX_PAUSE_MS)));
+    const pause = Math.min(took * PAUSE_FACTOR, MAX_PAUSE_MS);
+    await new Promise<void>((resolve) => setTimeout(resolve, pause));
     return value;
   }
 
