@@ -132,7 +132,7 @@ describe("statusbox backup", () => {
     }
   });
 
-  test("a missing database is an error and nothing is created", async () => {
+  test("a missing database, or a folder, is an error and nothing is created", async () => {
     const missing = join(out.path, "nope.db");
     const copy = join(out.path, "copy.db");
     const result = await runStatusbox(["backup", "--out", copy, "--db", missing]);
@@ -140,6 +140,10 @@ describe("statusbox backup", () => {
     expect(result.stderr).toContain(`no database at ${missing}`);
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(copy)).toBe(false);
+
+    const folder = await runStatusbox(["backup", "--out", copy, "--db", out.path]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`${out.path} is not a database file`);
   });
 
   test("--out is required, and may not be the database itself", async () => {

@@ -113,6 +113,13 @@ describe("statusbox prune", () => {
     expect(runIds()).toHaveLength(4);
   });
 
+  test("a --db that cannot be opened is one clear error, exit 1", async () => {
+    const result = await runStatusbox(["prune", "--db", t.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`statusbox prune: cannot open ${t.dir}:`);
+    expect(result.stderr).not.toContain("    at ");
+  });
+
   test("works while the daemon serves the same database", async () => {
     const daemon = await spawnDaemon(t.dbPath);
     try {

@@ -55,19 +55,28 @@ Options:
     }
 
     const started = performance.now();
-    const result = backupDatabase(dbPath, target);
+    let result: BackupResult;
+    try {
+      result = backupDatabase(dbPath, target);
+    } catch (error) {
+      // A folder that cannot be written, a full disk, a file that is not a database.
+      io.stderr(`statusbox backup: ${(error as Error).message}\n`);
+      return 1;
+    }
     if (!result.ok) {
       io.stderr(
         `statusbox backup: the copy failed its integrity check, not kept: ${result.problem}\n`,
       );
       return 1;
     }
-    const n = (value: number) => value.toLocaleString("en-US");
+    const count = (n: number, noun: string) =>
+      `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
     const mb = (statSync(target).size / 1024 / 1024).toFixed(1);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     io.stdout(
-      `Backed up ${dbPath} to ${target} in ${seconds}s: ${mb} MiB, ${n(result.runs)} runs, ` +
-        `${n(result.events)} events, schema version ${result.schemaVersion}; integrity check ok\n`,
+      `Backed up ${dbPath} to ${target} in ${seconds}s: ${mb} MiB, ${count(result.runs, "run")}, ` +
+        `${count(result.events, "event")}, schema version ${result.schemaVersion}; ` +
+        "integrity check ok\n",
     );
     return 0;
   },
@@ -75,6 +84,7 @@ Options:
 
 function checkPaths(dbPath: string, target: string, force: boolean): string | null {
   if (!existsSync(dbPath)) return `no database at ${dbPath}`;
+  if (!statSync(dbPath).isFile()) return `${dbPath} is not a database file`;
   if (target === dbPath) return "--out is the database itself";
   if (existsSync(target) && !force) return `${target} exists; pass --force to replace it`;
   return null;

@@ -51,13 +51,23 @@ Options:
     const policy = resolveRetention(args, config);
     policy.days = olderThan(args) ?? policy.days;
 
-    const db = openDatabase(dbPath);
+    let db;
+    try {
+      db = openDatabase(dbPath);
+    } catch (error) {
+      io.stderr(`statusbox prune: cannot open ${dbPath}: ${(error as Error).message}\n`);
+      return 1;
+    }
     const writes = new WriteQueue(db);
     try {
       const pruner = new Pruner({ db, writes, clock: systemClock, policy });
       const report = await pruner.prune();
       io.stdout(describeReport(db.filename, report, policy.days, policy.maxEventsPerRun));
       return 0;
+    } catch (error) {
+      // The daemon held the write lock for longer than the queue waits, or the disk failed.
+      io.stderr(`statusbox prune: ${(error as Error).message}; what was removed stays removed\n`);
+      return 1;
     } finally {
       await writes.close();
       db.close();
