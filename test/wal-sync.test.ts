@@ -10,13 +10,18 @@ test("syncs the database's WAL file, and survives a truncating checkpoint", asyn
   try {
     db.run("CREATE TABLE t (x)");
     const sync = new WalSync(db.filename);
-    await sync.sync();
+    await expect(sync.sync()).resolves.toBeUndefined();
     db.run("PRAGMA wal_checkpoint(TRUNCATE)");
     db.run("INSERT INTO t VALUES (1)");
-    await sync.sync();
+    await expect(sync.sync()).resolves.toBeUndefined();
     sync.close();
   } finally {
     db.close();
     dir.cleanup();
   }
+});
+
+test("a database without a WAL cannot be synced: the failure is reported, not ignored", () => {
+  const sync = new WalSync("/nonexistent/statusbox.db");
+  expect(() => sync.sync()).toThrow();
 });
