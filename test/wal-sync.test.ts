@@ -21,7 +21,7 @@ test("syncs the database's WAL file, and survives a truncating checkpoint", asyn
   }
 });
 
-test("a database without a WAL cannot be synced: the failure is reported, not ignored", () => {
+test("a database without a WAL cannot be synced: the failure is reported, not ignored", async () => {
   const sync = new WalSync("/nonexistent/statusbox.db");
-  expect(() => sync.sync()).toThrow();
+  await expect(sync.sync()).rejects.toThrow();
 });

@@ -14,7 +14,11 @@ export class WalSync {
   sync(): Promise<void> {
     // The WAL exists from the first commit on and, while our connection is open, SQLite
     // never deletes it (a checkpoint may truncate it, which keeps the same file).
-    this.fd ??= openSync(`${this.dbFilename}-wal`, "r");
+    try {
+      this.fd ??= openSync(`${this.dbFilename}-wal`, "r");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const fd = this.fd;
     return new Promise((resolve, reject) =>
       fdatasync(fd, (error) => (error ? reject(error) : resolve())),
