@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "./helpers/binary.ts";
 import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
@@ -16,6 +16,28 @@ const socket = `statusbox-e2e-${process.pid}`;
 let bin: string;
 let daemon: DaemonProcess;
 const dbPath = join(temp.path, "data", "statusbox.db");
+
+/**
+ * Opens a tmux session running `watch` from a script file (no quoting through tmux's shell),
+ * which prints the exit code of `watch` when it ends and then keeps the pane open.
+ */
+async function openSession(name: string, columns: number, rows: number, before = "") {
+  const script = join(temp.path, `${name}.sh`);
+  writeFileSync(script, `${before}'${bin}' watch --db '${dbPath}'\necho "EXIT=$?"\nsleep 600\n`);
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    String(columns),
+    "-y",
+    String(rows),
+    `/bin/sh ${script}`,
+  );
+  const sessions = await tmux("list-sessions", "-F", "#{session_name}");
+  if (!sessions.split("\n").includes(name)) throw new Error(`no tmux session ${name}: ${sessions}`);
+}
 
 beforeAll(async () => {
   bin = await compiledBinary();
@@ -77,8 +99,7 @@ function api(path: string, body: unknown) {
 }
 
 test("the compiled binary shows new runs live in a real terminal, and q gives it back", async () => {
-  const script = `echo BEFORE-WATCH; '${bin}' watch --db '${dbPath}'; echo "EXIT=$?"; sleep 600`;
-  await tmux("new-session", "-d", "-s", "watch", "-x", "100", "-y", "30", `sh -c "${script}"`);
+  await openSession("watch", 100, 30, "echo BEFORE-WATCH\n");
   const first = await shows("q quit");
   expect(first).toContain("no runs yet");
   expect(first).not.toContain("BEFORE-WATCH");
@@ -110,8 +131,7 @@ test("the compiled binary shows new runs live in a real terminal, and q gives it
 }, 60_000);
 
 test("Ctrl-C quits as cleanly as q", async () => {
-  const script = `'${bin}' watch --db '${dbPath}'; echo "EXIT=$?"; sleep 600`;
-  await tmux("new-session", "-d", "-s", "interrupt", "-x", "80", "-y", "24", `sh -c "${script}"`);
+  await openSession("interrupt", 80, 24);
   const pane = () => tmux("capture-pane", "-p", "-t", "interrupt");
   await waitFor(async () => (await pane()).includes("q quit"), { timeoutMs: 10_000 });
   await tmux("send-keys", "-t", "interrupt", "C-c");
