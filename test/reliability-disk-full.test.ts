@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { describeBadAnswer } from "./helpers/error-shape.ts";
 import { canMount, fillDisk, mountTmpfs } from "./helpers/mounts.ts";
-import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
+import { spawnKeyedDaemon } from "./helpers/keyed-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const cleanups: (() => unknown)[] = [];
@@ -97,9 +97,9 @@ describe("a full disk while the daemon runs", () => {
       cleanups.push(dir.cleanup);
       cleanups.push(mountTmpfs(dir.path, 4096));
       const dbPath = join(dir.path, "statusbox.db");
-      const daemon: DaemonProcess = await spawnDaemon(dbPath);
+      const daemon = await spawnKeyedDaemon(dbPath);
       cleanups.push(() => daemon.proc.kill("SIGKILL"));
-      const headers = { authorization: `ApiKey ${daemon.firstKey}` };
+      const headers = daemon.auth;
       const send: Send = (path, body) =>
         fetch(daemon.url + path, { method: "POST", headers, body: JSON.stringify(body) });
       const runId = (
