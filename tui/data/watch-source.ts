@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { resolve } from "node:path";
+import { failingChannels, type FailingChannel } from "../../src/alerts/failing-channels.ts";
 import { ChangeDetector } from "./change-detector.ts";
 import { EventRate } from "./event-rate.ts";
 import { EventReader } from "./event-reader.ts";
@@ -17,6 +18,8 @@ export interface WatchSource {
   counts: StatusCounter;
   rate: EventRate;
   names: NameList;
+  /** Alert channels whose latest delivery failed (none before alerts existed). */
+  failingChannels(): FailingChannel[];
   close(): void;
 }
 
@@ -30,6 +33,7 @@ export function watchSourceOf(db: Database, path: string): WatchSource {
     counts: new StatusCounter(db),
     rate: new EventRate(db),
     names: new NameList(db),
+    failingChannels: () => failingChannels(db),
     close: () => db.close(),
   };
 }

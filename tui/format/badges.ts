@@ -10,6 +10,10 @@ import { styleOf } from "./status-style.ts";
 export function headerBadges(state: WatchState, screen: WatchScreen, paint: Painter): string[] {
   const badges: string[] = [];
   if (screen.error !== null) badges.push(paint.color(`⚠ ${oneLine(screen.error)}`, "red"));
+  if (screen.failingChannels.length > 0) {
+    const names = screen.failingChannels.map(oneLine).join(", ");
+    badges.push(paint.color(`⚠ alerts failing: ${names}`, "red"));
+  }
   if (state.filter.status !== null) badges.push(`status: ${styleOf(state.filter.status).label}`);
   if (state.filter.name !== "") badges.push(`name: ${oneLine(state.filter.name)}`);
   badges.push(state.follow ? paint.color("following", "green") : "follow off");

@@ -25,6 +25,8 @@ export interface WatchScreen {
   names: { rows: NameRow[]; total: number } | null;
   /** The last read that failed (database gone, locked too long); the UI keeps trying. */
   error: string | null;
+  /** Names of alert channels whose latest delivery failed. */
+  failingChannels: string[];
 }
 
 /**
@@ -43,6 +45,7 @@ export class WatchController {
     detail: null,
     names: null,
     error: null,
+    failingChannels: [],
   };
   /** Moves whenever there is something new to draw (for useSyncExternalStore). */
   version = 0;
@@ -179,6 +182,7 @@ export class WatchController {
       events: selected ? events.tail(selected.id, this.layout.eventRows) : [],
       detail: state.view === "detail" ? this.readDetail() : null,
       names: this.readNames(),
+      failingChannels: this.source.failingChannels().map((failing) => failing.channel),
       error: null,
     };
     this.recount();
