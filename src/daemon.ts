@@ -123,14 +123,32 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logRequests: options.logRequests,
     schedules: { service: schedules.service, names: new NameView(db), clock },
   });
-  const server: Server<undefined> = Bun.serve({
-    hostname: options.host,
-    port: options.port,
-    fetch: app.fetch,
-    // Bun answers a bare 413 itself above this, so it is set out of the way: the API refuses
-    // by Content-Length before reading, and counts a chunked body as it streams, in JSON.
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-  });
+  const stopBackground = async () => {
+    scheduler.stop();
+    schedules.checker.stop();
+    await retention.stop();
+    await metrics.close();
+    await alerts.dispatcher.stop();
+    await writes.close();
+    walSync?.close();
+    db.close();
+  };
+
+  let server: Server<undefined>;
+  try {
+    server = Bun.serve({
+      hostname: options.host,
+      port: options.port,
+      fetch: app.fetch,
+      // Bun answers a bare 413 itself above this, so it is set out of the way: the API refuses
+      // by Content-Length before reading, and counts a chunked body as it streams, in JSON.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    });
+  } catch (error) {
+    // The port is taken (or not ours to use): leave nothing running behind the error.
+    await stopBackground();
+    throw error;
+  }
 
   const url = `http://${formatHost(server.hostname ?? options.host)}:${server.port}`;
   logger.info("statusbox ready", {
@@ -149,14 +167,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const forced = setTimeout(() => void server.stop(true), DRAIN_MS);
     await server.stop(false);
     clearTimeout(forced);
-    scheduler.stop();
-    schedules.checker.stop();
-    await retention.stop();
-    await metrics.close();
-    await alerts.dispatcher.stop();
-    await writes.close();
-    walSync?.close();
-    db.close();
+    await stopBackground();
     logger.info("statusbox stopped", { db: db.filename });
   };
 

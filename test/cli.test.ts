@@ -154,6 +154,23 @@ describe("serve", () => {
     }
   });
 
+  test("a port in use: one line saying so, exit 1, nothing left running", async () => {
+    const dir = makeTempDir();
+    try {
+      const first = await spawnDaemon(join(dir.path, "a.db"));
+      const port = new URL(first.url).port;
+      const started = Date.now();
+      const second = await runStatusbox(["serve", "--port", port, "--db", join(dir.path, "b.db")]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain("could not start");
+      expect(second.stderr).toContain(`port ${port} in use`);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await first.stop();
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   test("a bad flag value exits 2 with a message", async () => {
     const result = await runStatusbox(["serve", "--port", "99999"]);
     expect(result.code).toBe(2);

@@ -85,6 +85,8 @@ Stops cleanly on SIGTERM or SIGINT.
       });
     } catch (error) {
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });
+      // Nothing of the daemon is left running; make sure no stray handle keeps us alive.
+      setTimeout(() => process.exit(1), 1000).unref();
       return 1;
     }
 
