@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 
 let daemon: TestDaemon;
@@ -163,6 +164,36 @@ describe("POST /api/jobs/:id/events", () => {
       status: 400,
       error: "Idempotency-Key must be at most 200 characters",
     });
+  });
+
+  test("a batch retried after a restart of the daemon is still stored once", async () => {
+    const first = await startTestDaemon();
+    const dbPath = first.dbPath;
+    const id = await createRun(first);
+    const send = (target: TestDaemon) =>
+      target.request(`/api/jobs/${id}/events`, {
+        method: "POST",
+        headers: { "idempotency-key": "batch-7" },
+        body: JSON.stringify({ messages: ["x", "y", "z"] }),
+      });
+    expect(await (await send(first)).json()).toEqual({ status: "ok", stored: 3 });
+    await first.stop();
+
+    const second = await startTestDaemon({ dbPath });
+    try {
+      const retried = await second.request(`/api/jobs/${id}/events`, {
+        method: "POST",
+        headers: { "idempotency-key": "batch-7" },
+        body: JSON.stringify({ messages: ["x", "y", "z"] }),
+      });
+      expect(await retried.json()).toEqual({ status: "ok", stored: 3 });
+      const events = await (await second.request(`/api/jobs/${id}/events`)).json();
+      const logs = events.events.filter((e: { kind: string }) => e.kind === "log");
+      expect(logs.map((e: { message: string }) => e.message)).toEqual(["x", "y", "z"]);
+    } finally {
+      await second.stop();
+      rmSync(first.dir, { recursive: true, force: true });
+    }
   });
 
   test("logs on a finished run are still stored, and a read-only key is refused", async () => {

@@ -22,6 +22,9 @@ export interface RunRepository {
   ): boolean;
   recordLateEnd(id: number, at: number): void;
   insertEvents(events: NewRunEvent[]): void;
+  /** How many events a batch with this idempotency key stored on the run, if one did. */
+  findBatch(runId: number, key: string): number | null;
+  recordBatch(runId: number, key: string, stored: number, at: number): void;
   /** Adds events to one run; false, storing nothing, when the run does not exist. */
   appendEvents(runId: number, events: NewRunEvent[]): boolean;
   listRuns(filter: { status?: RunStatus; name?: string; before?: number; limit: number }): Run[];

@@ -71,9 +71,23 @@ export class RunService {
   }
 
   /** Stores log lines on a run, finished or not; answers how many were truncated. */
-  async log(runId: number, lines: LogLine[]): Promise<{ truncated: number }> {
+  /**
+   * Stores log lines on a run, finished or not. With an idempotency key, a batch already
+   * stored under that key on this run is not stored again (a client retrying a batch whose
+   * answer it lost); the answer is then the first one's count.
+   */
+  async log(
+    runId: number,
+    lines: LogLine[],
+    idempotencyKey?: string,
+  ): Promise<{ stored: number; truncated: number; repeated: boolean }> {
     return this.writes.submit(() => {
       const at = this.clock.now();
+      if (idempotencyKey !== undefined) {
+        const earlier = this.runs.findBatch(runId, idempotencyKey);
+        if (earlier !== null) return { stored: earlier, truncated: 0, repeated: true };
+      }
+
       let truncated = 0;
       const events: NewRunEvent[] = lines.map((line) => {
         const cut = truncateMessage(line.message);
@@ -81,7 +95,10 @@ export class RunService {
         return { runId, at, kind: "log", ...cut, stream: line.stream ?? null };
       });
       if (!this.runs.appendEvents(runId, events)) throw notFound(`no job with id ${runId}`);
-      return { truncated };
+      if (idempotencyKey !== undefined) {
+        this.runs.recordBatch(runId, idempotencyKey, events.length, at);
+      }
+      return { stored: events.length, truncated, repeated: false };
     });
   }
 

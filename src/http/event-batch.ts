@@ -72,30 +72,13 @@ function quickCheck(items: unknown): LogLine[] | null {
 const MAX_KEY_LENGTH = 200;
 
 /**
- * Remembers recent batches by their `Idempotency-Key`, so that a client retrying a batch
- * whose answer it never got (a broken connection, a timeout) does not store it twice. A
- * repeat waits for the first request's outcome and answers the same; a failed request is
- * forgotten so that its retry runs. Note: the memory is the daemon's own (the most recent
- * 10,000 keys), so a retry that arrives after a restart of the daemon is stored again.
+ * The `Idempotency-Key` of a batch, checked. The daemon keeps each key with the events its
+ * batch stored (same transaction), so a retry is stored once even across a restart.
  */
-export class RecentBatches {
-  private readonly seen = new Map<string, Promise<number>>();
-
-  constructor(private readonly capacity = 10_000) {}
-
-  once(runId: number, key: string | undefined, store: () => Promise<number>): Promise<number> {
-    if (key === undefined) return store();
-    if (key.length > MAX_KEY_LENGTH) {
-      throw badRequest(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`);
-    }
-    const scoped = `${runId}:${key}`;
-    const earlier = this.seen.get(scoped);
-    if (earlier) return earlier;
-
-    const result = store();
-    this.seen.set(scoped, result);
-    result.catch(() => this.seen.delete(scoped));
-    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value!);
-    return result;
+export function readIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (header.length > MAX_KEY_LENGTH) {
+    throw badRequest(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`);
   }
+  return header;
 }

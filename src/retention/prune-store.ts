@@ -9,6 +9,7 @@ export class PruneStore {
   private readonly oldRuns: Statement<{ id: number }>;
   private readonly deleteEvents: Statement;
   private readonly deleteEmptyRun: Statement;
+  private readonly deleteBatchKeys: Statement;
   private readonly overLimit: Statement<{ id: number }>;
   private readonly maxId: Statement<{ id: number | null }>;
   private readonly recordDropped: Statement;
@@ -32,6 +33,7 @@ export class PruneStore {
       `DELETE FROM runs WHERE id = $runId AND status != 'running'
          AND NOT EXISTS (SELECT 1 FROM events WHERE run_id = $runId)`,
     );
+    this.deleteBatchKeys = db.query("DELETE FROM batch_keys WHERE run_id = $runId");
     this.overLimit = db.query(
       `SELECT id FROM runs
        WHERE id > $after AND id <= $until AND status != 'running' AND event_count > $max
@@ -59,7 +61,10 @@ export class PruneStore {
 
   /** Deletes a finished run that has no event left; answers whether it did. */
   deleteRunIfEmpty(runId: number): boolean {
-    return this.deleteEmptyRun.run({ runId }).changes === 1;
+    const deleted = this.deleteEmptyRun.run({ runId }).changes === 1;
+    // The run's batch idempotency keys go with it.
+    if (deleted) this.deleteBatchKeys.run({ runId });
+    return deleted;
   }
 
   /** Finished runs with ids in (after, until] that hold more than `max` events. */

@@ -149,6 +149,21 @@ export const MIGRATIONS: Migration[] = [
         WHERE status = 'completed';
     `,
   },
+  {
+    version: 5,
+    description: "idempotency keys of event batches, kept with the events they stored",
+    sql: `
+      -- A retried batch (its answer was lost) must not be stored twice, even when the retry
+      -- reaches a restarted daemon: the key is written in the same transaction as the events.
+      CREATE TABLE batch_keys (
+        run_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        stored INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest step's version (steps may land out of order while they are being written). */

@@ -190,6 +190,22 @@ export class RunStore {
     );
   }
 
+  /** How many events a batch with this idempotency key stored on the run, if one did. */
+  findBatch(runId: number, key: string): number | null {
+    const row = this.db
+      .query<{ stored: number }, [number, string]>(
+        "SELECT stored FROM batch_keys WHERE run_id = ? AND key = ?",
+      )
+      .get(runId, key);
+    return row?.stored ?? null;
+  }
+
+  recordBatch(runId: number, key: string, stored: number, at: number): void {
+    this.db
+      .query("INSERT INTO batch_keys (run_id, key, stored, created_at) VALUES (?, ?, ?, ?)")
+      .run(runId, key, stored, at);
+  }
+
   listRuns(filter: RunFilter): Run[] {
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: filter.limit };

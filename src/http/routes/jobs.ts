@@ -3,7 +3,7 @@ import { conflict } from "../../domain/errors.ts";
 import { END_SIGNALS, type EndSignal } from "../../domain/run.ts";
 import type { RunService } from "../../domain/run-service.ts";
 import { readBody, validate } from "../body.ts";
-import { readEventBatch, RecentBatches } from "../event-batch.ts";
+import { readEventBatch, readIdempotencyKey } from "../event-batch.ts";
 import { errorResponse } from "../errors.ts";
 import { parseRunId } from "../params.ts";
 import {
@@ -56,12 +56,11 @@ export function jobRoutes(runs: RunService): Hono {
 
   // Many lines in one request (a wrapper shipping a command's output), stored in one write;
   // an Idempotency-Key makes a retried batch safe.
-  const batches = new RecentBatches();
   app.post("/:id/events", async (c) => {
     const id = parseRunId(c.req.param("id"));
+    const key = readIdempotencyKey(c.req.header("idempotency-key"));
     const lines = await readEventBatch(c.req.raw);
-    const key = c.req.header("idempotency-key");
-    const stored = await batches.once(id, key, () => runs.log(id, lines).then(() => lines.length));
+    const { stored } = await runs.log(id, lines, key);
     return c.json({ status: "ok", stored });
   });
 
