@@ -71,6 +71,9 @@ async function runLive(
       incrementalRendering: true,
       exitOnCtrlC: true,
       patchConsole: true,
+      // runWatch only gets here on a terminal. Ink would otherwise fall back to its
+      // non-interactive mode whenever a CI variable is set, and show nothing live.
+      interactive: true,
     },
   );
 
