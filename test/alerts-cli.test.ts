@@ -97,6 +97,23 @@ url = "http://127.0.0.1:${down}/"
     }
   });
 
+  test("a receiver that is down is reported with its reason once", async () => {
+    const dir = makeTempDir();
+    const down = await closedPort();
+    const config = writeConfig(
+      dir.path,
+      `[[alerts]]\nname = "down"\ntype = "webhook"\nurl = "http://127.0.0.1:${down}/"\n`,
+    );
+    try {
+      const result = await runStatusbox(["alerts", "test", "--config", config]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^down \(webhook\): failed, \d+ms: ECONNREFUSED: [^\n]+\n$/);
+      expect(result.stderr.split("ECONNREFUSED").length - 1).toBe(1);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   test("an unknown channel, no channels, or a bad file are explained, exit 1", async () => {
     const dir = makeTempDir();
     try {

@@ -82,7 +82,7 @@ function classify(error: unknown, secrets: (string | null)[]): DeliveryResult {
   const smtp = error as { responseCode?: number; code?: string; message?: string };
   const message = redact(oneLine(smtp.message ?? String(error), 300), secrets);
   const code = typeof smtp.responseCode === "number" ? smtp.responseCode : null;
-  const text = smtp.code ? `${smtp.code}: ${message}` : message;
+  const text = smtp.code && !message.includes(smtp.code) ? `${smtp.code}: ${message}` : message;
   if (code !== null && code >= 500) return permanentFailure(text, code);
   return failed(text, code);
 }

@@ -88,7 +88,8 @@ function describeNetworkError(error: unknown): string {
   if (name === "TimeoutError") return `no answer within ${HTTP_TIMEOUT_MS / 1000}s`;
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return code ? `${code}: ${message}` : message;
+  // Bun's message already starts with the code ("ECONNREFUSED: Unable to connect ...").
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
