@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHANNEL_TYPES } from "../src/alerts/config.ts";
+import { testPayload } from "../src/alerts/test-alert.ts";
+import { TRIGGER_NAMES } from "../src/alerts/triggers.ts";
 import { loadConfigFile } from "../src/config/config-file.ts";
 import { REPO_ROOT } from "./helpers/binary.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -54,5 +56,16 @@ describe("the README's Alerts section", () => {
     } finally {
       dir.cleanup();
     }
+  });
+
+  test("its triggers table lists every trigger an alert can carry, the test one included", () => {
+    const section = alertsSection();
+    const table = section.slice(
+      section.indexOf("### Triggers"),
+      section.indexOf("\n\n", section.indexOf("| trigger |")),
+    );
+    const listed = [...table.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]!);
+    const sent = [...TRIGGER_NAMES, testPayload("any", 0).trigger];
+    expect(listed.sort()).toEqual(sent.sort());
   });
 });
