@@ -2,7 +2,7 @@ import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { SCHEMA_VERSION } from "../src/storage/migrations.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../src/storage/migrations.ts";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -110,8 +110,10 @@ describe("keys", () => {
     const dir = makeTempDir();
     const path = join(dir.path, "old.db");
     try {
+      // A StatusBox database as the first release left it: schema version 1.
       const old = new Database(path, { create: true });
-      old.run("CREATE TABLE unrelated (x)"); // a database at schema version 0
+      old.run(MIGRATIONS.find((m) => m.version === 1)!.sql);
+      old.run("PRAGMA user_version = 1");
       old.close();
       expect((await runStatusbox(["keys", "list", "--db", path])).code).toBe(0);
       const upgraded = new Database(path);

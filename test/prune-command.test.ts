@@ -116,7 +116,7 @@ describe("statusbox prune", () => {
   test("a --db that cannot be opened is one clear error, exit 1", async () => {
     const result = await runStatusbox(["prune", "--db", t.dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`statusbox prune: cannot open ${t.dir}:`);
+    expect(result.stderr).toContain(`statusbox: cannot open database ${t.dir}: that path is a folder`);
     expect(result.stderr).not.toContain("    at ");
   });
 

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { COMMANDS } from "./commands/index.ts";
 import { UsageError, type CliIO, type Command } from "./command.ts";
+import { DatabaseOpenError } from "../storage/open-errors.ts";
 import { VERSION } from "../version.ts";
 
 const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
@@ -57,6 +58,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`statusbox ${command.path.join(" ")}: ${(error as Error).message}\n\n${command.usage}`);
       return 2;
+    }
+    // Every command that opens the database says why it could not in the same one line.
+    if (error instanceof DatabaseOpenError) {
+      io.stderr(`statusbox: cannot open database ${error.path}: ${error.reason}\n`);
+      return 1;
     }
     throw error;
   }

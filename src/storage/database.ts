@@ -7,10 +7,13 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  statSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrate } from "./migrations.ts";
-import { explainOpenError } from "./open-errors.ts";
+import { DatabaseOpenError, explainOpenError } from "./open-errors.ts";
+
+export { DatabaseOpenError } from "./open-errors.ts";
 
 export type Durability = "full" | "normal";
 
@@ -22,38 +25,87 @@ export interface OpenOptions {
 
 /**
  * Opens (creating when missing) the database for reading and writing, with its folder,
- * mode 0600, WAL journaling, and the schema brought up to date.
+ * mode 0600, WAL journaling, and the schema brought up to date. Throws DatabaseOpenError,
+ * with a sentence saying why, for anything it cannot use; a SQLite file of another
+ * application is refused before anything is written to it.
  *
  * Note: SQLite creates the -wal and -shm files with the main file's permissions, so creating
  * the main file 0600 first keeps all three private.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const absolute = resolve(path);
-  let db: Database;
+  let db: Database | undefined;
   try {
     createPrivateFile(absolute);
     // SQLite would quietly open a file it may not write read-only, and every write would fail.
     accessSync(absolute, constants.W_OK);
     db = new Database(absolute, { create: true, readwrite: true, strict: true });
     db.run(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Before the first write: switching to WAL already rewrites another application's file.
+    checkIdentity(db, absolute);
     // The first statement that writes: a read-only file or folder fails here, not above.
     db.run("PRAGMA journal_mode = WAL");
+    db.run(`PRAGMA synchronous = ${(options.durability ?? "full").toUpperCase()}`);
+    db.run("PRAGMA foreign_keys = OFF");
+    migrate(db);
   } catch (error) {
+    db?.close();
     throw explainOpenError(absolute, error);
   }
-  db.run(`PRAGMA synchronous = ${(options.durability ?? "full").toUpperCase()}`);
-  db.run("PRAGMA foreign_keys = OFF");
-  migrate(db);
   return db;
 }
 
-/** Opens an existing database without ever writing to it (the TUI, read-only tools). */
+/**
+ * Opens an existing StatusBox database without ever writing to it (backups, read-only
+ * tools). Throws DatabaseOpenError when it is missing, a folder, or not a StatusBox database.
+ */
 export function openDatabaseReadOnly(path: string): Database {
   const absolute = resolve(path);
-  if (!existsSync(absolute)) throw new Error(`no database at ${absolute}`);
-  const db = new Database(absolute, { readonly: true, strict: true });
-  db.run("PRAGMA busy_timeout = 2000");
+  if (!existsSync(absolute)) throw new DatabaseOpenError(absolute, "no such file");
+  if (statSync(absolute).isDirectory()) {
+    throw new DatabaseOpenError(absolute, "that path is a folder");
+  }
+  let db: Database | undefined;
+  try {
+    db = new Database(absolute, { readonly: true, strict: true });
+    db.run("PRAGMA busy_timeout = 2000");
+    checkIdentity(db, absolute);
+  } catch (error) {
+    db?.close();
+    throw explainOpenError(absolute, error);
+  }
   return db;
+}
+
+/** The tables every StatusBox schema has had since its first version. */
+const CORE_TABLES = ["runs", "events", "api_keys"];
+
+/**
+ * Refuses a file that is not a StatusBox database: SQLite tables with no schema version of
+ * ours (another application's file), or a schema version without our tables. An empty file
+ * (no tables, version 0) is a new database and passes.
+ */
+function checkIdentity(db: Database, path: string): void {
+  const version = db.query<{ user_version: number }, []>("PRAGMA user_version").get()!;
+  const tables = db
+    .query<{ name: string }, []>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .all()
+    .map((row) => row.name);
+  const objects = db.query<{ n: number }, []>("SELECT count(*) AS n FROM sqlite_master").get()!;
+
+  const isOurs =
+    version.user_version === 0
+      ? objects.n === 0
+      : CORE_TABLES.every((table) => tables.includes(table));
+  if (isOurs) return;
+  const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? ", ..." : "");
+  throw new DatabaseOpenError(
+    path,
+    `it is not a StatusBox database (schema version ${version.user_version}, ` +
+      `tables: ${shown || "none"}); it was left untouched`,
+  );
 }
 
 function createPrivateFile(path: string): void {

@@ -2,15 +2,31 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
+ * The database at `path` cannot be used: missing, a folder, not SQLite, another
+ * application's, too new, or not writable. `reason` is one sentence for an operator; the
+ * command line prints it as one line, the daemon logs it.
+ */
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot open the database ${path}: ${reason}`, options);
+    this.name = "DatabaseOpenError";
+  }
+}
+
+/**
  * Turns a failure to open or create the database into one sentence an operator can act on.
  * SQLite's own words ("unable to open database file") do not say why; the file system can:
  * a read-only mount, a file or folder this user may not write, a full disk, a file where a
  * folder should be.
  */
-export function explainOpenError(path: string, error: unknown): Error {
-  const original = error instanceof Error ? error.message : String(error);
-  const reason = diagnose(path, error) ?? original;
-  return new Error(`cannot open the database ${path} for writing: ${reason}`, { cause: error });
+export function explainOpenError(path: string, error: unknown): DatabaseOpenError {
+  if (error instanceof DatabaseOpenError) return error;
+  const reason = diagnose(path, error) ?? describeSqliteError(error);
+  return new DatabaseOpenError(path, reason, { cause: error });
 }
 
 function diagnose(path: string, error: unknown): string | null {
@@ -33,6 +49,16 @@ function diagnose(path: string, error: unknown): string | null {
     }
   }
   return null;
+}
+
+function describeSqliteError(error: unknown): string {
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  if (code === "SQLITE_NOTADB") {
+    return "the file is not a database (SQLite does not know its format)";
+  }
+  if (code === "SQLITE_CORRUPT") return "the file is corrupt (database disk image is malformed)";
+  if (code.startsWith("SQLITE_BUSY")) return "another process holds it locked; try again";
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** `dir` or its nearest ancestor that exists (the root always does). */

@@ -13,6 +13,7 @@ import { dirname, resolve } from "node:path";
 import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { resolveDbPath } from "../../config/operations-settings.ts";
 import { DB_OPTION } from "../../config/settings.ts";
+import { DatabaseOpenError, openDatabaseReadOnly } from "../../storage/database.ts";
 import { stringOption, UsageError, type Command } from "../command.ts";
 
 export const backupCommand: Command = {
@@ -59,7 +60,9 @@ Options:
     try {
       result = backupDatabase(dbPath, target);
     } catch (error) {
-      // A folder that cannot be written, a full disk, a file that is not a database.
+      // Not SQLite, or another application's: the same line as every command's.
+      if (error instanceof DatabaseOpenError) throw error;
+      // A folder that cannot be written, a full disk.
       io.stderr(`statusbox backup: ${(error as Error).message}\n`);
       return 1;
     }
@@ -97,7 +100,8 @@ export type BackupResult =
 /**
  * Copies the database at `dbPath` to `target` through a temporary file beside it, which is
  * checked with `PRAGMA integrity_check` and then renamed into place, so that `target` is
- * only ever a complete, checked copy. The source is opened read-only.
+ * only ever a complete, checked copy. The source is opened read-only; one that is not a
+ * StatusBox database throws DatabaseOpenError.
  */
 export function backupDatabase(dbPath: string, target: string): BackupResult {
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
@@ -105,7 +109,7 @@ export function backupDatabase(dbPath: string, target: string): BackupResult {
   // VACUUM INTO writes into an empty file; creating it first makes the copy private.
   closeSync(openSync(partial, "w", 0o600));
   try {
-    const source = new Database(dbPath, { readonly: true });
+    const source = openDatabaseReadOnly(dbPath);
     try {
       source.run("PRAGMA busy_timeout = 5000");
       source.run("VACUUM INTO ?", [partial]);

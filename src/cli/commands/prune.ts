@@ -51,13 +51,7 @@ Options:
     const policy = resolveRetention(args, config);
     policy.days = olderThan(args) ?? policy.days;
 
-    let db;
-    try {
-      db = openDatabase(dbPath);
-    } catch (error) {
-      io.stderr(`statusbox prune: cannot open ${dbPath}: ${(error as Error).message}\n`);
-      return 1;
-    }
+    const db = openDatabase(dbPath);
     const writes = new WriteQueue(db);
     try {
       const pruner = new Pruner({ db, writes, clock: systemClock, policy });
