@@ -217,8 +217,9 @@ describe("the event pane", () => {
       <EventPane run={run()} events={[hostile]} height={1} width={80} paint={plain} />,
     ).lastFrame();
     expect(frame).not.toContain(ESC);
-    // A lone carriage return (a progress bar redrawing itself) counts as a line break.
-    expect(lines(frame)[1]).toMatch(/log +abc ⏎ de ⏎ second/);
+    // Controls are shown, colours dropped; a lone carriage return (a progress bar redrawing
+    // itself) counts as a line break.
+    expect(lines(frame)[1]).toMatch(/log +a\\x1b\]0;owned\\x07b\\x1b\[2Jc ⏎ d\\x00e ⏎ second/);
   });
 });
 

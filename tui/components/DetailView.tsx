@@ -2,7 +2,7 @@ import { Box } from "ink";
 import type { WatchRun } from "../data/rows.ts";
 import { bodyColor, eventPrefix, PREFIX_WIDTH } from "../format/event-style.ts";
 import type { Painter } from "../format/paint.ts";
-import { oneLine } from "../format/sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { paintStatus } from "../format/status-style.ts";
 import { formatAgo, formatDateTime, formatDuration, formatLeft } from "../format/time.ts";
 import type { LogLine } from "../model/detail-scroll.ts";

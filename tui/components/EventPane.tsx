@@ -1,7 +1,7 @@
 import type { WatchEvent, WatchRun } from "../data/rows.ts";
 import { bodyColor, eventBody, eventPrefix } from "../format/event-style.ts";
 import type { Painter } from "../format/paint.ts";
-import { oneLine } from "../format/sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { Lines } from "./Lines.tsx";
 
 export interface EventPaneProps {

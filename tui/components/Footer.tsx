@@ -1,5 +1,5 @@
 import type { Painter } from "../format/paint.ts";
-import { oneLine } from "../format/sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import type { WatchView } from "../model/ui-state.ts";
 import { Lines } from "./Lines.tsx";
 

@@ -1,6 +1,6 @@
 import type { StatusCounts } from "../data/status-counts.ts";
 import type { Painter } from "../format/paint.ts";
-import { oneLine } from "../format/sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { styleOf } from "../format/status-style.ts";
 import { Lines } from "./Lines.tsx";
 

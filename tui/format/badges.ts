@@ -1,6 +1,6 @@
 import type { WatchScreen, WatchState } from "../model/watch-controller.ts";
 import type { Painter } from "./paint.ts";
-import { oneLine } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { styleOf } from "./status-style.ts";
 
 /**

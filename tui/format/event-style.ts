@@ -1,6 +1,6 @@
 import type { WatchEvent } from "../data/rows.ts";
 import type { Color, Painter } from "./paint.ts";
-import { clean } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { formatClock } from "./time.ts";
 
 /** How an event's kind reads: a word (so it reads without colour), a colour, a mark. */
@@ -27,7 +27,7 @@ export function eventStyle(event: Pick<WatchEvent, "kind" | "stream">): EventSty
   }
   if (event.kind === "status") return { label: "state", color: "cyan", mark: "→ " };
   if (event.kind === "rejected") return { label: "refused", color: "yellow", mark: "⊘ " };
-  return { label: clean(event.kind).slice(0, KIND_WIDTH), color: null, mark: "" };
+  return { label: oneLine(event.kind).slice(0, KIND_WIDTH), color: null, mark: "" };
 }
 
 /** "14:03:09 state   " with the kind painted: the start of every event line. */

@@ -1,7 +1,7 @@
 import type { NameRow } from "../../src/schedules/name-view.ts";
 import { fit } from "./fit.ts";
 import type { Painter } from "./paint.ts";
-import { oneLine } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { styleOf } from "./status-style.ts";
 import { formatAgo, formatDuration } from "./time.ts";
 

@@ -1,6 +1,6 @@
 import type { WatchRun } from "../data/rows.ts";
 import type { Painter } from "./paint.ts";
-import { oneLine } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { paintStatus } from "./status-style.ts";
 import { formatAgo, formatDuration, formatLeft } from "./time.ts";
 import { fit } from "./fit.ts";

@@ -1,6 +1,6 @@
 import { formatTable } from "../../src/cli/format-table.ts";
 import type { WatchRun } from "../data/rows.ts";
-import { oneLine } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 import { formatDuration } from "./time.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -1,6 +1,6 @@
 import { RUN_STATUSES } from "../../src/domain/run.ts";
 import type { Color, Painter } from "./paint.ts";
-import { clean } from "./sanitize.ts";
+import { oneLine } from "../../src/text/terminal-safe.ts";
 
 /** How one status looks: a symbol and a word, so that it reads without colour, and a colour. */
 export interface StatusStyle {
@@ -28,7 +28,9 @@ for (const status of RUN_STATUSES) {
 }
 
 export function styleOf(status: string): StatusStyle {
-  return STYLES[status] ?? { symbol: "?", label: clean(status).replaceAll("_", " "), color: null };
+  return (
+    STYLES[status] ?? { symbol: "?", label: oneLine(status).replaceAll("_", " "), color: null }
+  );
 }
 
 /** "✓ completed", coloured when the painter draws colours. */

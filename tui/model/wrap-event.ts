@@ -1,6 +1,6 @@
 import type { WatchEvent } from "../data/rows.ts";
 import { eventBody, PREFIX_WIDTH } from "../format/event-style.ts";
-import { linesOf } from "../format/sanitize.ts";
+import { safeLines } from "../../src/text/terminal-safe.ts";
 import type { WrapEvent } from "./detail-scroll.ts";
 
 /**
@@ -11,7 +11,7 @@ import type { WrapEvent } from "./detail-scroll.ts";
 export function wrapperFor(columns: number): WrapEvent {
   const width = Math.max(10, columns - PREFIX_WIDTH);
   return (event: WatchEvent) =>
-    linesOf(eventBody(event)).flatMap((line) =>
+    safeLines(eventBody(event)).flatMap((line) =>
       line === "" ? [""] : Bun.wrapAnsi(line, width, { hard: true, trim: false }).split("\n"),
     );
 }

@@ -11,6 +11,7 @@ import {
 } from "../../config/config-file.ts";
 import { DB_OPTION, dbPathOf } from "../../config/settings.ts";
 import { openDatabase } from "../../storage/database.ts";
+import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { formatTable } from "../format-table.ts";
 
@@ -40,9 +41,11 @@ Options:
       const took = formatDuration(performance.now() - began);
       const status = result.statusCode === null ? "" : `, status ${result.statusCode}`;
       const outcome = result.outcome.replace("_", " ");
-      const error = result.error === null ? "" : `: ${result.error}`;
+      // The error may quote the receiver's answer: it is not ours to send to a terminal raw.
+      const error = result.error === null ? "" : `: ${terminalSafe(result.error)}`;
+      const name = terminalSafe(channel.name);
       (result.outcome === "delivered" ? io.stdout : io.stderr)(
-        `${channel.name} (${channel.type}): ${outcome}${status}, ${took}${error}\n`,
+        `${name} (${channel.type}): ${outcome}${status}, ${took}${error}\n`,
       );
       if (result.outcome !== "delivered") allDelivered = false;
     }
@@ -116,18 +119,20 @@ Options:
 
 const LOG_HEADERS = ["TIME", "CHANNEL", "RUN", "TRIGGER", "OUTCOME", "STATUS", "DURATION", "ERROR"];
 
+/** One attempt as a row; run names and errors come from jobs and receivers, so made safe. */
 function logRow(entry: ReturnType<typeof recentDeliveries>[number]): string[] {
   const outcome =
     entry.outcome === "failed" && entry.state === "pending" ? "failed, will retry" : entry.outcome;
+  const run = entry.runId === null ? entry.runName : `${entry.runName} #${entry.runId}`;
   return [
     new Date(entry.at).toISOString(),
-    entry.channel,
-    entry.runId === null ? entry.runName : `${entry.runName} #${entry.runId}`,
-    entry.trigger,
+    terminalSafe(entry.channel),
+    terminalSafe(run),
+    terminalSafe(entry.trigger),
     outcome.replace("_", " "),
     entry.statusCode === null ? "-" : String(entry.statusCode),
     formatDuration(entry.durationMs),
-    entry.error ?? "",
+    terminalSafe(entry.error ?? ""),
   ];
 }
 

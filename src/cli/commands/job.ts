@@ -1,6 +1,7 @@
 import type { StatusBoxClient } from "../../client/client.ts";
 import { StatusBoxApiError } from "../../client/errors.ts";
 import type { EndSignal } from "../../client/types.ts";
+import { terminalSafeJson } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { exitCodeOf, JOB_SPEC_OPTIONS, jobIdOf, jobSpecOf } from "../run/arguments.ts";
 import {
@@ -153,7 +154,8 @@ export const jobShowCommand: Command = {
   summary: "Print a run and its events",
   usage: `Usage: statusbox job show ID [--json] [options]
 
-Prints run ID, then all its events, oldest first. --json prints {"job": ..., "events": [...]}
+Prints run ID, then all its events, oldest first, each on one line: line breaks show as \\n,
+and control characters as escapes such as \\x1b. --json prints {"job": ..., "events": [...]}
 in the API's own shapes.
 
 Options:
@@ -169,7 +171,7 @@ ${EXIT_NOTE}
     return talk("show", args, io, async (client) => {
       const job = await client.get(id);
       const events = await client.allEvents(id);
-      if (args.values.json === true) io.stdout(`${JSON.stringify({ job, events }, null, 2)}\n`);
+      if (args.values.json === true) io.stdout(`${terminalSafeJson({ job, events })}\n`);
       else io.stdout(formatRun(job, events));
     });
   },

@@ -3,6 +3,7 @@ import { DB_OPTION, dbPathOf } from "../../config/settings.ts";
 import { systemClock } from "../../domain/clock.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { KeyStore } from "../../storage/key-store.ts";
+import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
 import { formatTable } from "../format-table.ts";
 
@@ -36,7 +37,8 @@ ${DB_HELP}
     const name = stringOption(args, "name") ?? "unnamed";
     const scope = args.values["read-only"] === true ? "read" : "write";
     const { key, secret } = withKeys(args, (keys) => keys.create(name, scope));
-    io.stdout(`Created ${scope} key ${key.id} (${key.name}). Its secret, shown only once:\n`);
+    const label = terminalSafe(key.name);
+    io.stdout(`Created ${scope} key ${key.id} (${label}). Its secret, shown only once:\n`);
     io.stdout(`${secret}\n`);
     return 0;
   },
@@ -58,7 +60,7 @@ ${DB_HELP}
     const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString());
     const rows = keys.map((k) => [
       String(k.id),
-      k.name,
+      terminalSafe(k.name),
       k.scope,
       iso(k.createdAt),
       k.lastUsedAt === null ? "never" : iso(k.lastUsedAt),

@@ -1,9 +1,11 @@
 import type { Job, JobEvent } from "../../client/types.ts";
+import { terminalSafe } from "../../text/terminal-safe.ts";
 
 /**
  * `statusbox job show` for a person: the run's fields, one per line, then its events oldest
  * first, one per line (`time  kind  stream  message`). A message's own line breaks are shown
- * as `\n`, so that each event stays on one line.
+ * as `\n`, so that each event stays on one line. Every text from the daemon is made
+ * terminal-safe: a job's name or log line must not be able to drive the reader's terminal.
  */
 export function formatRun(job: Job, events: JobEvent[]): string {
   const fields: [string, string][] = [
@@ -27,10 +29,12 @@ export function formatRun(job: Job, events: JobEvent[]): string {
   fields.push(["events", String(job.eventCount)]);
 
   const width = Math.max(...fields.map(([name]) => name.length));
-  const head = fields.map(([name, value]) => `${name.padEnd(width)}  ${value}`);
+  const head = fields.map(([name, value]) => `${name.padEnd(width)}  ${terminalSafe(value)}`);
   const lines = events.map((e) => {
-    const message = e.message.replaceAll("\n", "\\n") + (e.truncated ? " [truncated]" : "");
-    return `${e.at}  ${e.kind.padEnd(8)}  ${(e.stream ?? "-").padEnd(6)}  ${message}`;
+    const message = terminalSafe(e.message) + (e.truncated ? " [truncated]" : "");
+    const kind = terminalSafe(e.kind).padEnd(8);
+    const stream = terminalSafe(e.stream ?? "-").padEnd(6);
+    return `${terminalSafe(e.at)}  ${kind}  ${stream}  ${message}`;
   });
   return [...head, "", ...lines, ""].join("\n");
 }
