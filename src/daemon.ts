@@ -67,6 +67,14 @@ export interface Daemon {
 const DRAIN_MS = 3000;
 
 /**
+ * Seconds of silence after which Bun closes a connection (a stalled body, an idle keep-alive).
+ * Bun's default is the same, but left implicit Bun prints a plain-text warning of its own on
+ * every timeout, which breaks `--log-format json`; given, it stays quiet and the route sees an
+ * aborted request, which the error handler logs as the client going away.
+ */
+const IDLE_TIMEOUT_SECONDS = 10;
+
+/**
  * Opens the database, recovers open deadlines, and serves the API. The pieces are wired here
  * and nowhere else, so each can be built alone in tests.
  */
@@ -140,6 +148,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       hostname: options.host,
       port: options.port,
       fetch: app.fetch,
+      idleTimeout: IDLE_TIMEOUT_SECONDS,
       // Bun answers a bare 413 itself above this, so it is set out of the way: the API refuses
       // by Content-Length before reading, and counts a chunked body as it streams, in JSON.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,

@@ -20,9 +20,21 @@ export function errorResponse(
   return c.json(body, status as ContentfulStatusCode);
 }
 
+/**
+ * The status recorded for a request whose client went away before its answer (nginx's 499):
+ * no one reads it, but metrics and the request log show the request for what it was.
+ */
+export const CLIENT_CLOSED_STATUS = 499;
+
 /** Turns anything thrown by a route into the error shape; only the unexpected is logged. */
 export function handleError(logger: Logger) {
   return (error: Error, c: Context): Response => {
+    if (clientWentAway(error, c.req.raw)) {
+      // Not a server fault: the client hung up mid-body, or sent nothing for the idle
+      // timeout, or shutdown closed its stalled connection. Nothing was stored.
+      logger.debug("client went away", { method: c.req.method, path: c.req.path });
+      return c.body(null, CLIENT_CLOSED_STATUS as ContentfulStatusCode);
+    }
     if (error instanceof StatusBoxError) {
       return errorResponse(c, error.status, error.code, error.message);
     }
@@ -36,6 +48,15 @@ export function handleError(logger: Logger) {
     });
     return errorResponse(c, 500, "internal", "internal error; the daemon's log has the details");
   };
+}
+
+/**
+ * Whether a route failed because its connection closed: Bun then rejects the body's read with
+ * an AbortError (an empty stack, hence the former empty "unexpected error" lines) and aborts
+ * the request's signal. Both must hold, so that a real fault is never mistaken for one.
+ */
+function clientWentAway(error: Error, request: Request): boolean {
+  return error.name === "AbortError" && request.signal.aborted;
 }
 
 export function handleNotFound(c: Context): Response {
