@@ -29,9 +29,31 @@ function findCommand(argv: string[]): Command | undefined {
   return matches.sort((a, b) => b.path.length - a.path.length)[0];
 }
 
+/** The usage of a group such as `keys`: its subcommands, one line each. */
+export function groupUsage(group: string): string {
+  const members = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === group);
+  const width = Math.max(...members.map((c) => c.path.join(" ").length));
+  const lines = members.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`);
+  return [
+    `Usage: statusbox ${group} <command> [options]`,
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    `Run 'statusbox ${group} <command> --help' for a command's options.`,
+    "",
+  ].join("\n");
+}
+
+const isGroup = (word: string | undefined) =>
+  COMMANDS.some((c) => c.path.length > 1 && c.path[0] === word);
+const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
+
 /** Runs the command line and answers the exit code; never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+  // `statusbox help keys create` is `statusbox keys create --help`.
+  if (argv[0] === "help" && argv.length > 1) return runCli([...argv.slice(1), "--help"], io);
+  if (argv.length === 0 || isHelp(argv[0])) {
     (argv.length === 0 ? io.stderr : io.stdout)(overview());
     return argv.length === 0 ? 2 : 0;
   }
@@ -41,8 +63,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 
   const command = findCommand(argv);
+  if (!command && isGroup(argv[0])) return runGroup(argv, io);
   if (!command) {
-    io.stderr(`statusbox: unknown command '${argv.slice(0, 2).join(" ")}'\n\n${overview()}`);
+    io.stderr(`statusbox: unknown command '${argv[0]}'\n\n${overview()}`);
     return 2;
   }
 
@@ -67,6 +90,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
 }
+
+/** A group without a known subcommand: its usage, on stdout when asked for, else stderr. */
+function runGroup(argv: string[], io: CliIO): number {
+  const group = argv[0]!;
+  if (isHelp(argv[1])) {
+    io.stdout(groupUsage(group));
+    return 0;
+  }
+  const problem =
+    argv.length === 1 ? `statusbox ${group}: a command is missing` : unknownIn(group, argv[1]!);
+  io.stderr(`${problem}\n\n${groupUsage(group)}`);
+  return 2;
+}
+
+const unknownIn = (group: string, word: string) =>
+  word.startsWith("-")
+    ? `statusbox ${group}: a command is missing before '${word}'`
+    : `statusbox: unknown command '${group} ${word}'`;
 
 function parseCommandArgs(command: Command, rest: string[]) {
   const parsed = parseArgs({
