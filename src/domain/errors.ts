@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "idempotency_key_reused"
   | "unavailable";
 
 const STATUS_OF_CODE: Record<ErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS_OF_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  idempotency_key_reused: 422,
   unavailable: 503,
 };
 

@@ -22,14 +22,21 @@ export interface RunRepository {
   ): boolean;
   recordLateEnd(id: number, at: number): void;
   insertEvents(events: NewRunEvent[]): void;
-  /** How many events a batch with this idempotency key stored on the run, if one did. */
-  findBatch(runId: number, key: string): number | null;
-  recordBatch(runId: number, key: string, stored: number, at: number): void;
+  /** The batch stored under this idempotency key on the run, if one was. */
+  findBatch(runId: number, key: string): StoredBatch | null;
+  recordBatch(runId: number, key: string, stored: number, at: number, digest: Uint8Array): void;
   /** Adds events to one run; false, storing nothing, when the run does not exist. */
   appendEvents(runId: number, events: NewRunEvent[]): boolean;
   listRuns(filter: { status?: RunStatus; name?: string; before?: number; limit: number }): Run[];
   listEvents(runId: number, afterId: number, limit: number): RunEvent[];
   openDeadlines(): Iterable<{ id: number; deadline_at: number }>;
+}
+
+/** What is kept of a batch sent with an idempotency key. */
+export interface StoredBatch {
+  stored: number;
+  /** SHA-256 of the batch's lines (see batchDigest); null for keys kept before schema 6. */
+  digest: Uint8Array | null;
 }
 
 export interface NewRunEvent {

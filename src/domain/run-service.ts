@@ -1,5 +1,6 @@
+import { batchDigest, sameDigest } from "./batch-digest.ts";
 import type { Clock } from "./clock.ts";
-import { notFound } from "./errors.ts";
+import { notFound, StatusBoxError } from "./errors.ts";
 import { truncateMessage } from "./message.ts";
 import type {
   DeadlineTracker,
@@ -70,22 +71,29 @@ export class RunService {
     return run;
   }
 
-  /** Stores log lines on a run, finished or not; answers how many were truncated. */
   /**
-   * Stores log lines on a run, finished or not. With an idempotency key, a batch already
-   * stored under that key on this run is not stored again (a client retrying a batch whose
-   * answer it lost); the answer is then the first one's count.
+   * Stores log lines on a run, finished or not. With an idempotency key, the same batch
+   * already stored under that key on this run is not stored again (a client retrying a batch
+   * whose answer it lost); the answer is then the first one's count. A different batch under
+   * a used key is refused (`idempotency_key_reused`) rather than dropped without a word.
    */
   async log(
     runId: number,
     lines: LogLine[],
     idempotencyKey?: string,
   ): Promise<{ stored: number; truncated: number; repeated: boolean }> {
+    // Hashed before the write queue: it serialises every write, and a batch may be 1 MiB.
+    const digest = idempotencyKey === undefined ? null : batchDigest(lines);
     return this.writes.submit(() => {
       const at = this.clock.now();
       if (idempotencyKey !== undefined) {
         const earlier = this.runs.findBatch(runId, idempotencyKey);
-        if (earlier !== null) return { stored: earlier, truncated: 0, repeated: true };
+        if (earlier !== null) {
+          if (earlier.digest !== null && !sameDigest(earlier.digest, digest!)) {
+            throw keyReused(idempotencyKey, runId);
+          }
+          return { stored: earlier.stored, truncated: 0, repeated: true };
+        }
       }
 
       let truncated = 0;
@@ -96,7 +104,7 @@ export class RunService {
       });
       if (!this.runs.appendEvents(runId, events)) throw notFound(`no job with id ${runId}`);
       if (idempotencyKey !== undefined) {
-        this.runs.recordBatch(runId, idempotencyKey, events.length, at);
+        this.runs.recordBatch(runId, idempotencyKey, events.length, at, digest!);
       }
       return { stored: events.length, truncated, repeated: false };
     });
@@ -202,6 +210,13 @@ export class RunService {
     for (const listener of this.listeners) listener.onStatusChange?.(run, previous);
   }
 }
+
+const keyReused = (key: string, runId: number) =>
+  new StatusBoxError(
+    "idempotency_key_reused",
+    `Idempotency-Key ${JSON.stringify(key)} was already used with a different batch on job ` +
+      `${runId}; send new lines under a new key`,
+  );
 
 function describeDetails(details: EndDetails): string {
   const parts: string[] = [];

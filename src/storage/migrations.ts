@@ -164,6 +164,12 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: "batch keys remember a digest of their batch, to refuse a key reused for another",
+    // NULL on keys stored before: such a key still dedupes, unchecked, until retention ends it.
+    sql: "ALTER TABLE batch_keys ADD COLUMN messages_sha256 BLOB",
+  },
 ];
 
 /** The newest step's version (steps may land out of order while they are being written). */

@@ -1,4 +1,5 @@
 import type { Database, Statement } from "bun:sqlite";
+import type { StoredBatch } from "../domain/ports.ts";
 import type { EventKind, EventStream, Run, RunEvent, RunStatus } from "../domain/run.ts";
 
 interface RunRow {
@@ -190,20 +191,23 @@ export class RunStore {
     );
   }
 
-  /** How many events a batch with this idempotency key stored on the run, if one did. */
-  findBatch(runId: number, key: string): number | null {
+  /** The batch stored under this idempotency key on the run, if one was. */
+  findBatch(runId: number, key: string): StoredBatch | null {
     const row = this.db
-      .query<{ stored: number }, [number, string]>(
-        "SELECT stored FROM batch_keys WHERE run_id = ? AND key = ?",
+      .query<{ stored: number; messages_sha256: Uint8Array | null }, [number, string]>(
+        "SELECT stored, messages_sha256 FROM batch_keys WHERE run_id = ? AND key = ?",
       )
       .get(runId, key);
-    return row?.stored ?? null;
+    return row ? { stored: row.stored, digest: row.messages_sha256 } : null;
   }
 
-  recordBatch(runId: number, key: string, stored: number, at: number): void {
+  recordBatch(runId: number, key: string, stored: number, at: number, digest: Uint8Array): void {
     this.db
-      .query("INSERT INTO batch_keys (run_id, key, stored, created_at) VALUES (?, ?, ?, ?)")
-      .run(runId, key, stored, at);
+      .query(
+        `INSERT INTO batch_keys (run_id, key, stored, created_at, messages_sha256)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(runId, key, stored, at, digest);
   }
 
   listRuns(filter: RunFilter): Run[] {

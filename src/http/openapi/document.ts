@@ -20,6 +20,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: "No such run.",
   409: "A different end signal on a finished run; recorded on the run.",
   413: "The body is larger than 1 MiB.",
+  422: "The Idempotency-Key was already used on this run with a different batch.",
   503: "The database is locked or cannot write; retry after `Retry-After` seconds.",
 };
 

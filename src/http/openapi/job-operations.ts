@@ -84,7 +84,9 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
     headers: [
       {
         name: "Idempotency-Key",
-        description: "A retried batch with the same key (for the same run) is stored once.",
+        description:
+          "A retried batch with the same key (for the same run) is stored once; a different " +
+          "batch under a key already used is refused with 422.",
       },
     ],
     body: {
@@ -93,7 +95,7 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
       description: '`{"messages": [...]}` or a bare array; each item a string or an object.',
     },
     ok: { description: "The batch was stored.", json: batchAnswer },
-    errors: [404],
+    errors: [404, 422],
   },
 };
 

@@ -67,6 +67,7 @@ export const errorJson = z
       "not_found",
       "conflict",
       "payload_too_large",
+      "idempotency_key_reused",
       "unavailable",
       "internal",
     ]),
