@@ -1,7 +1,7 @@
 import type { Clock } from "../domain/clock.ts";
 import type { WriteCommitter } from "../domain/ports.ts";
 import type { Logger } from "../log/logger.ts";
-import { nextAttemptAt } from "./backoff.ts";
+import { FIRST_RETRY_MS, nextAttemptAt } from "./backoff.ts";
 import { deliver as deliverOn } from "./channels/index.ts";
 import { DeliveryAborted, permanentFailure, type DeliveryResult } from "./channels/delivery.ts";
 import type { AlertChannel } from "./config.ts";
@@ -15,7 +15,10 @@ export interface DispatcherOptions {
   channels: readonly AlertChannel[];
   clock: Clock;
   logger: Logger;
-  /** How often the loop looks for due retries; new alerts wake it at once. */
+  /**
+   * The longest the loop sleeps, even with nothing due: a safety net, since the loop wakes
+   * at each next attempt's due time and at each new alert anyway.
+   */
   pollMs?: number;
   /** The most deliveries in flight at once. */
   maxInFlight?: number;
@@ -29,7 +32,8 @@ export interface DispatcherOptions {
  * pending alerts that are due and not already in flight, delivers them concurrently, and
  * records every attempt with the outbox row's next state in one write: delivered, retried
  * later with exponential backoff, or failed (permanently, or after 24 hours of trying).
- * Tests call `step` directly with a ManualClock; `start` runs it on a timer.
+ * Tests call `step` directly with a ManualClock; `start` runs it on a timer set to the
+ * earliest due attempt, so a retry goes out when its backoff says, not at the next poll.
  */
 export class AlertDispatcher {
   private readonly channels: Map<string, AlertChannel>;
@@ -37,8 +41,10 @@ export class AlertDispatcher {
   private readonly abort = new AbortController();
   private readonly random: () => number;
   private readonly deliver: typeof deliverOn;
-  private interval: ReturnType<typeof setInterval> | null = null;
-  private woken = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the armed timer fires (on the dispatcher's clock). */
+  private timerAt = Infinity;
+  private started = false;
   private stopped = false;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -49,44 +55,80 @@ export class AlertDispatcher {
 
   /** Delivers what is due now; resolves when those attempts are delivered and recorded. */
   async step(): Promise<number> {
-    if (this.stopped) return 0;
-    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
-    if (room <= 0) return 0;
+    const started = this.launch();
+    await Promise.all(started);
+    return started.length;
+  }
 
-    const rows = this.options.store
-      .due(this.options.clock.now(), room + this.inFlight.size)
-      .filter((row) => !this.inFlight.has(row.id))
-      .slice(0, room);
+  /** Runs `step` now, then whenever the next attempt is due or `wake` is called, until `stop`. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Asks for a step now: called after a transaction queued new alerts. */
+  wake(): void {
+    this.armAt(this.options.clock.now());
+  }
+
+  /**
+   * Starts the due attempts that fit in the free slots, then arms the timer for the first
+   * attempt due later. Attempts in flight, and those waiting for a slot, need no timer: each
+   * finished attempt wakes the loop.
+   */
+  private launch(): Promise<void>[] {
+    if (this.stopped) return [];
+    const now = this.options.clock.now();
+    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
+    const rows =
+      room <= 0
+        ? []
+        : this.options.store
+            .due(now, room + this.inFlight.size)
+            .filter((row) => !this.inFlight.has(row.id))
+            .slice(0, room);
     const started = rows.map((row) => {
       const attempt = this.attempt(row)
         .catch(() => false)
         .then((recorded) => {
           this.inFlight.delete(row.id);
-          // A slot is free: a backlog drains at full speed instead of one batch per poll.
+          // A slot is free and the attempt may have set a retry: look again now. An attempt
+          // that could not be recorded is still due; it waits a second, not a tight loop.
           if (recorded) this.wake();
+          else this.armAt(this.options.clock.now() + FIRST_RETRY_MS);
         });
       this.inFlight.set(row.id, attempt);
       return attempt;
     });
-    await Promise.all(started);
-    return rows.length;
+    this.armAt(this.options.store.nextAttemptAfter(now) ?? Infinity);
+    return started;
   }
 
-  /** Runs `step` now and then every `pollMs`, until `stop`. */
-  start(): void {
-    if (this.interval || this.stopped) return;
-    this.interval = setInterval(() => void this.step(), this.options.pollMs ?? 1000);
-    void this.step();
+  /**
+   * Makes sure a step runs at `at` (or sooner, if already armed sooner), and never later than
+   * `pollMs` from now. Only once started.
+   */
+  private armAt(at: number): void {
+    if (!this.started || this.stopped) return;
+    const now = this.options.clock.now();
+    const due = Math.min(at, now + (this.options.pollMs ?? 60_000));
+    if (this.timer !== null && this.timerAt <= due) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = due;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - now));
   }
 
-  /** Asks for a step soon: called after a transaction queued new alerts. */
-  wake(): void {
-    if (this.woken || this.stopped || !this.interval) return;
-    this.woken = true;
-    setTimeout(() => {
-      this.woken = false;
-      void this.step();
-    }, 0);
+  private tick(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    try {
+      this.launch();
+    } catch (error) {
+      // The outbox could not be read (the database busy, say): a timer must not throw.
+      this.options.logger.error("could not read the alerts outbox", { error: String(error) });
+      this.armAt(this.options.clock.now() + FIRST_RETRY_MS);
+    }
   }
 
   /**
@@ -96,8 +138,8 @@ export class AlertDispatcher {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     this.abort.abort();
     await Promise.allSettled([...this.inFlight.values()]);
   }

@@ -46,6 +46,7 @@ export interface AttemptRecord {
 export class OutboxStore {
   private readonly insertStatement: Statement;
   private readonly dueStatement: Statement<OutboxRow, [number, number]>;
+  private readonly nextStatement: Statement<{ at: number | null }, [number]>;
   private readonly attemptStatement: Statement;
   private readonly finishStatement: Statement;
   private readonly retryStatement: Statement;
@@ -66,6 +67,10 @@ export class OutboxStore {
          idempotency_key
        FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, id LIMIT ?`,
+    );
+    this.nextStatement = db.query(
+      `SELECT min(next_attempt_at) AS at FROM alert_outbox
+       WHERE state = 'pending' AND next_attempt_at > ?`,
     );
     this.attemptStatement = db.query(
       `INSERT INTO alert_attempts (outbox_id, channel, at, outcome, status_code, error, duration_ms)
@@ -119,6 +124,11 @@ export class OutboxStore {
   /** Pending alerts whose next attempt is due at `now`, the longest-waiting first. */
   due(now: number, limit: number): OutboxRow[] {
     return this.dueStatement.all(now, limit);
+  }
+
+  /** When the first pending alert not yet due at `now` is due; null when there is none. */
+  nextAttemptAfter(now: number): number | null {
+    return this.nextStatement.get(now)?.at ?? null;
   }
 
   /** Records one attempt and moves its outbox row on, in the caller's transaction. */
