@@ -2,7 +2,10 @@ import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeReport } from "../src/cli/commands/prune.ts";
+import { systemClock } from "../src/domain/clock.ts";
 import { DAY_MS } from "../src/retention/policy.ts";
+import { Pruner } from "../src/retention/pruner.ts";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { countRows, openRunDb, type RunDb } from "./helpers/run-db.ts";
@@ -111,6 +114,46 @@ describe("statusbox prune", () => {
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain("--max-events-per-run must be a whole number greater than 0");
     expect(runIds()).toHaveLength(4);
+  });
+
+  test("an age beyond 100 years is a usage error naming the range, and nothing is removed", async () => {
+    for (const bad of ["99999999999d", "36501d", "999999999999999w"]) {
+      const result = await runStatusbox(["prune", "--older-than", bad, "--db", t.dbPath]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `--older-than must be more than 0 and at most 36500d (100 years), not '${bad}'`,
+      );
+      expect(result.stderr).not.toContain("Invalid Date");
+    }
+    const days = await runStatusbox(["prune", "--retention-days", "99999999999", "--db", t.dbPath]);
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain("--retention-days must be at most 36500");
+    expect(runIds()).toHaveLength(4);
+
+    const century = await runStatusbox(["prune", "--older-than", "36500d", "--db", t.dbPath]);
+    expect(century.code).toBe(0);
+    expect(century.stdout).toContain("no run finished more than 36500 days ago");
+  });
+
+  test("a config file's retention beyond 100 years is refused, naming the key", async () => {
+    const config = join(t.dir, "statusbox.toml");
+    writeFileSync(config, "[retention]\ndays = 1e12\n");
+    const result = await runStatusbox(["prune", "--config", config, "--db", t.dbPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("retention.days must be at most 36500 (100 years)");
+  });
+
+  test("a pruner given an age longer than dates go cuts off at 1970, not at Invalid Date", async () => {
+    const open = openRunDb();
+    try {
+      const policy = { days: 1e12, maxEventsPerRun: 10 };
+      const pruner = new Pruner({ db: open.db, writes: open.writes, clock: systemClock, policy });
+      const report = await pruner.prune();
+      expect(report.cutoff).toBe(0);
+      expect(describeReport("x.db", report, policy.days, 10)).toContain("1970-01-01");
+    } finally {
+      await open.close();
+    }
   });
 
   test("a --db that cannot be opened is one clear error, exit 1", async () => {

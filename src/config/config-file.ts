@@ -3,6 +3,7 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
 import { alertsConfigSchema } from "../alerts/config.ts";
+import { MAX_AGE_DAYS } from "../retention/policy.ts";
 import { schedulesConfigSchema } from "../schedules/config.ts";
 
 export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
@@ -37,9 +38,10 @@ const logSection = z
 
 const retentionSection = z
   .strictObject({
-    days: z.number({ error: "retention.days must be a number" }).positive(
-      "retention.days must be greater than 0",
-    ),
+    days: z
+      .number({ error: "retention.days must be a number" })
+      .positive("retention.days must be greater than 0")
+      .max(MAX_AGE_DAYS, `retention.days must be at most ${MAX_AGE_DAYS} (100 years)`),
     max_events_per_run: positiveInt("retention.max_events_per_run"),
   })
   .partial();

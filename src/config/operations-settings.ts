@@ -1,6 +1,6 @@
 import { UsageError, type OptionSpecs, type ParsedArgs } from "../cli/command.ts";
 import type { LogLevel } from "../log/logger.ts";
-import { DEFAULT_POLICY, type RetentionPolicy } from "../retention/policy.ts";
+import { DEFAULT_POLICY, MAX_AGE_DAYS, type RetentionPolicy } from "../retention/policy.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
 import { DEFAULT_DB_PATH, resolveSetting } from "./settings.ts";
 
@@ -86,18 +86,19 @@ export function resolveRetention(args: ParsedArgs, config: ConfigFile): Retentio
     file.max_events_per_run === undefined ? undefined : String(file.max_events_per_run),
   );
   return {
-    days: positiveNumber("--retention-days", days, false),
+    days: positiveNumber("--retention-days", days, false, MAX_AGE_DAYS),
     maxEventsPerRun: positiveNumber("--max-events-per-run", maxEvents, true),
   };
 }
 
-function positiveNumber(name: string, text: string, whole: boolean): number {
+function positiveNumber(name: string, text: string, whole: boolean, max = Infinity): number {
   const value = Number(text);
   const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
   if (!pattern.test(text.trim()) || !(value > 0) || !Number.isFinite(value)) {
     const kind = whole ? "a whole number" : "a number";
     throw new UsageError(`${name} must be ${kind} greater than 0, not '${text}'`);
   }
+  if (value > max) throw new UsageError(`${name} must be at most ${max}, not '${text}'`);
   return value;
 }
 

@@ -17,6 +17,12 @@ export const DEFAULT_POLICY: RetentionPolicy = {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The longest age a prune or a retention accepts: 100 years. Beyond some 270,000 years the
+ * cutoff is no longer a date at all; a century already keeps everything.
+ */
+export const MAX_AGE_DAYS = 36_500;
+
 const UNIT_MS: Record<string, number> = {
   s: 1000,
   m: 60 * 1000,

@@ -74,7 +74,8 @@ export class Pruner {
   async prune(shouldStop: () => boolean = () => false): Promise<PruneReport> {
     const { policy, clock } = this.options;
     const report: PruneReport = {
-      cutoff: clock.now() - policy.days * DAY_MS,
+      // Never before 1970: an age too long for a date would otherwise make none (NaN).
+      cutoff: Math.max(0, clock.now() - policy.days * DAY_MS),
       runsDeleted: 0,
       eventsDeleted: 0,
       runsTrimmed: 0,

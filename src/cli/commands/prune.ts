@@ -6,7 +6,7 @@ import {
 } from "../../config/operations-settings.ts";
 import { DB_OPTION } from "../../config/settings.ts";
 import { systemClock } from "../../domain/clock.ts";
-import { describeDays, parseAgeDays } from "../../retention/policy.ts";
+import { describeDays, MAX_AGE_DAYS, parseAgeDays } from "../../retention/policy.ts";
 import { Pruner, type PruneReport } from "../../retention/pruner.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { WriteQueue } from "../../storage/write-queue.ts";
@@ -24,8 +24,9 @@ in small batches that interleave with the daemon's writes. Freed space is reused
 data; the file itself does not shrink.
 
 Options:
-  --older-than AGE          a number and a unit: 30d, 12h, 90m, 2w (default: the retention,
-                            --retention-days / STATUSBOX_RETENTION_DAYS / [retention] days, 60d)
+  --older-than AGE          a number and a unit: 30d, 12h, 90m, 2w, at most 36500d
+                            (default: the retention, --retention-days /
+                            STATUSBOX_RETENTION_DAYS / [retention] days, 60d)
   --retention-days DAYS     the same in days
   --max-events-per-run N    events kept per run (STATUSBOX_MAX_EVENTS_PER_RUN,
                             [retention] max_events_per_run, default 10000)
@@ -76,6 +77,11 @@ function olderThan(args: ParsedArgs): number | null {
   if (days === null) {
     throw new UsageError(
       `--older-than must be a number and a unit (30d, 12h, 90m, 2w), not '${text}'`,
+    );
+  }
+  if (days > MAX_AGE_DAYS) {
+    throw new UsageError(
+      `--older-than must be more than 0 and at most ${MAX_AGE_DAYS}d (100 years), not '${text}'`,
     );
   }
   return days;
