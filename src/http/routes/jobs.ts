@@ -30,9 +30,12 @@ export function jobRoutes(runs: RunService): Hono {
 
   app.get("/", (c) => {
     const query = validate(listJobsQuery, c.req.query());
-    const found = runs.list(query);
-    const next = found.length === query.limit ? found[found.length - 1]!.id : null;
-    return c.json({ status: "ok", jobs: found.map(runToJson), next });
+    // One row more than the page tells whether another page exists, so that a last page that
+    // is exactly full answers `next: null` rather than pointing at an empty page.
+    const found = runs.list({ ...query, limit: query.limit + 1 });
+    const page = found.slice(0, query.limit);
+    const next = found.length > query.limit ? page[page.length - 1]!.id : null;
+    return c.json({ status: "ok", jobs: page.map(runToJson), next });
   });
 
   app.post("/:id", async (c) => {
