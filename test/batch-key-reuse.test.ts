@@ -43,7 +43,12 @@ describe("an Idempotency-Key reused on the same run", () => {
   test("with another stream, order or count of the same messages is a different batch", async () => {
     const id = await createRun(daemon);
     await sendBatch(daemon, id, "k", ["a", "b"]);
-    const variants = [[{ message: "a", stream: "stderr" }, "b"], ["b", "a"], ["a"], ["a", "b", "b"]];
+    const variants = [
+      [{ message: "a", stream: "stderr" }, "b"],
+      ["b", "a"],
+      ["a"],
+      ["a", "b", "b"],
+    ];
     for (const variant of variants) {
       expect((await sendBatch(daemon, id, "k", variant)).status).toBe(422);
     }
@@ -57,7 +62,10 @@ describe("an Idempotency-Key reused on the same run", () => {
 
     // The same lines however they are written: a bare string is {message} with no stream.
     const again = await sendBatch(daemon, id, "same", {
-      messages: [{ message: "a", stream: null }, { message: "b", stream: "stdout" }],
+      messages: [
+        { message: "a", stream: null },
+        { message: "b", stream: "stdout" },
+      ],
     });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: "ok", stored: 2 });
