@@ -14,6 +14,9 @@ export class PruneStore {
   private readonly maxId: Statement<{ id: number | null }>;
   private readonly recordDropped: Statement;
   private readonly eventCount: Statement<{ event_count: number }>;
+  private readonly oldAlerts: Statement<{ id: number }>;
+  private readonly deleteAttempts: Statement;
+  private readonly deleteSettledAlert: Statement;
 
   constructor(readonly db: Database) {
     // `created_at < cutoff` is implied by `finished_at < cutoff`; it is there so that the
@@ -42,6 +45,22 @@ export class PruneStore {
     this.maxId = db.query("SELECT max(id) AS id FROM runs");
     this.eventCount = db.query(
       "SELECT event_count FROM runs WHERE id = $runId AND status != 'running'",
+    );
+    // Only settled alerts (delivered, or given up: permanently or after 24 hours); a pending
+    // one is never removed, however old, since it is still to be delivered.
+    // TODO: with nothing old left this scans alert_outbox to its end once a pass; an index
+    // on (finished_at) would bound it, but needs a schema migration of its own.
+    this.oldAlerts = db.query(
+      `SELECT id FROM alert_outbox
+       WHERE state != 'pending' AND finished_at < $cutoff ORDER BY id LIMIT $limit`,
+    );
+    this.deleteAttempts = db.query(
+      `DELETE FROM alert_attempts WHERE id IN
+         (SELECT id FROM alert_attempts WHERE outbox_id = $alertId LIMIT $limit)`,
+    );
+    this.deleteSettledAlert = db.query(
+      `DELETE FROM alert_outbox WHERE id = $alertId AND state != 'pending'
+         AND NOT EXISTS (SELECT 1 FROM alert_attempts WHERE outbox_id = $alertId)`,
     );
     this.recordDropped = db.query(
       `UPDATE runs SET event_count = event_count - $n, events_dropped = events_dropped + $n
@@ -84,6 +103,21 @@ export class PruneStore {
     const dropped = this.deleteOldestEvents(runId, excess);
     if (dropped > 0) this.recordDropped.run({ runId, n: dropped });
     return dropped;
+  }
+
+  /** Settled alerts (delivered or failed) that settled before `cutoff` (ms), oldest first. */
+  oldAlertIds(cutoff: number, limit: number): number[] {
+    return this.oldAlerts.all({ cutoff, limit }).map((row) => row.id);
+  }
+
+  /** Deletes up to `limit` of an alert's recorded attempts; answers how many went. */
+  deleteAlertAttempts(alertId: number, limit: number): number {
+    return this.deleteAttempts.run({ alertId, limit }).changes;
+  }
+
+  /** Deletes a settled alert that has no attempt left; answers whether it did. */
+  deleteAlertIfDone(alertId: number): boolean {
+    return this.deleteSettledAlert.run({ alertId }).changes === 1;
   }
 
   highestRunId(): number {

@@ -10,6 +10,10 @@ export interface PruneReport {
   runsDeleted: number;
   /** Events removed with those runs. */
   eventsDeleted: number;
+  /** Delivered or failed alerts that settled before the cutoff, removed from the outbox. */
+  alertsDeleted: number;
+  /** Delivery attempts removed with those alerts. */
+  alertAttemptsDeleted: number;
   /** Finished runs over the per-run limit that lost their oldest events. */
   runsTrimmed: number;
   eventsDropped: number;
@@ -47,8 +51,9 @@ const MAX_PAUSE_MS = 100;
 
 /**
  * Removes what the retention policy no longer keeps: finished runs older than `days` (with
- * their events), and the oldest events of finished runs holding more than
- * `maxEventsPerRun`. A running run is never touched, however old or large.
+ * their events), alerts delivered or given up more than `days` ago (with their attempts),
+ * and the oldest events of finished runs holding more than `maxEventsPerRun`. A running run
+ * is never touched, however old or large, nor an alert still waiting to be delivered.
  *
  * Work goes in small batches, each its own write through the write queue and bounded by
  * rows and time (`batchRows`, `batchMs`), so request writes interleave with it and wait for
@@ -78,6 +83,8 @@ export class Pruner {
       cutoff: Math.max(0, clock.now() - policy.days * DAY_MS),
       runsDeleted: 0,
       eventsDeleted: 0,
+      alertsDeleted: 0,
+      alertAttemptsDeleted: 0,
       runsTrimmed: 0,
       eventsDropped: 0,
       checkpointed: false,
@@ -85,10 +92,16 @@ export class Pruner {
     };
 
     await this.pruneOldRuns(report, shouldStop);
+    await this.pruneOldAlerts(report, shouldStop);
     await this.trimLargeRuns(report, shouldStop);
     report.interrupted = shouldStop();
 
-    const rows = report.runsDeleted + report.eventsDeleted + report.eventsDropped;
+    const rows =
+      report.runsDeleted +
+      report.eventsDeleted +
+      report.alertsDeleted +
+      report.alertAttemptsDeleted +
+      report.eventsDropped;
     if (rows >= this.checkpointAfterRows && !report.interrupted) {
       report.checkpointed = this.checkpoint();
     }
@@ -122,6 +135,36 @@ export class Pruner {
     }
     if (events > 0) this.options.onEventsRemoved?.(events);
     return { runs, events };
+  }
+
+  private async pruneOldAlerts(report: PruneReport, shouldStop: () => boolean): Promise<void> {
+    while (!shouldStop()) {
+      // A read outside the write queue: short, and it sees only committed rows.
+      const ids = this.store.oldAlertIds(report.cutoff, RUNS_PER_BATCH);
+      if (ids.length === 0) return;
+      const step = await this.write(() => this.oldAlertsBatch(ids));
+      report.alertsDeleted += step.alerts;
+      report.alertAttemptsDeleted += step.attempts;
+      if (step.alerts === 0 && step.attempts === 0) return;
+    }
+  }
+
+  /** Inside a write: deletes the attempts of settled alerts, then each alert once it has none. */
+  private oldAlertsBatch(ids: number[]): { alerts: number; attempts: number } {
+    const batch = this.newBatch();
+    let alerts = 0;
+    let attempts = 0;
+    for (const id of ids) {
+      const drained = this.drain(batch, (limit) => this.store.deleteAlertAttempts(id, limit));
+      attempts += drained.removed;
+      if (!drained.done) break;
+      if (this.store.deleteAlertIfDone(id)) {
+        alerts++;
+        batch.rows--;
+      }
+      if (batch.spent()) break;
+    }
+    return { alerts, attempts };
   }
 
   private async trimLargeRuns(report: PruneReport, shouldStop: () => boolean): Promise<void> {

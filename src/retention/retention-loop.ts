@@ -15,7 +15,13 @@ export interface RetentionLoopOptions {
  */
 export class RetentionLoop {
   /** What every pass since start removed: the metrics read it. */
-  readonly totals = { passes: 0, runsDeleted: 0, eventsDeleted: 0, eventsDropped: 0 };
+  readonly totals = {
+    passes: 0,
+    runsDeleted: 0,
+    eventsDeleted: 0,
+    eventsDropped: 0,
+    alertsDeleted: 0,
+  };
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<PruneReport | null> | null = null;
   private stopped = false;
@@ -65,13 +71,17 @@ export class RetentionLoop {
       this.totals.runsDeleted += report.runsDeleted;
       this.totals.eventsDeleted += report.eventsDeleted;
       this.totals.eventsDropped += report.eventsDropped;
-      const removed = report.runsDeleted + report.eventsDeleted + report.eventsDropped;
+      this.totals.alertsDeleted += report.alertsDeleted;
+      const removed =
+        report.runsDeleted + report.eventsDeleted + report.eventsDropped + report.alertsDeleted;
       if (removed > 0) {
         this.logger.info("retention pruned", {
           runs: report.runsDeleted,
           events: report.eventsDeleted,
           events_dropped: report.eventsDropped,
           runs_trimmed: report.runsTrimmed,
+          alerts: report.alertsDeleted,
+          alert_attempts: report.alertAttemptsDeleted,
           checkpointed: report.checkpointed,
           ms: Math.round(performance.now() - started),
         });
