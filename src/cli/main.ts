@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { COMMANDS } from "./commands/index.ts";
-import { UsageError, type CliIO, type Command } from "./command.ts";
+import { UsageError, type CliIO, type Command, type ParsedArgs } from "./command.ts";
 import { DatabaseOpenError } from "../storage/open-errors.ts";
 import { VERSION } from "../version.ts";
 
@@ -70,8 +70,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 
   const rest = argv.slice(command.path.length);
+  let parsed: ParsedArgs | undefined;
   try {
-    const parsed = parseCommandArgs(command, rest);
+    parsed = parseCommandArgs(command, rest);
     if (parsed.values.help === true) {
       io.stdout(command.usage);
       return 0;
@@ -84,12 +85,18 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     // Every command that opens the database says why it could not in the same one line.
     if (error instanceof DatabaseOpenError) {
-      io.stderr(`statusbox: cannot open database ${error.path}: ${error.reason}\n`);
+      const from =
+        parsed && dbFromEnvironment(parsed) ? " (the path comes from STATUSBOX_DB)" : "";
+      io.stderr(`statusbox: cannot open database ${error.path}: ${error.reason}${from}\n`);
       return 1;
     }
     throw error;
   }
 }
+
+/** Whether the database path was STATUSBOX_DB's: no --db, and the variable wins over a file. */
+const dbFromEnvironment = (args: ParsedArgs) =>
+  typeof args.values.db !== "string" && (process.env.STATUSBOX_DB ?? "") !== "";
 
 /** A group without a known subcommand: its usage, on stdout when asked for, else stderr. */
 function runGroup(argv: string[], io: CliIO): number {

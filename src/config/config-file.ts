@@ -78,21 +78,35 @@ export class ConfigError extends Error {
  * Which file to read: `--config`, else STATUSBOX_CONFIG, else ./statusbox.toml when it
  * exists. Answers null when none applies; a named file that is missing is an error.
  */
-export function configPathOf(args: ParsedArgs): { path: string; required: boolean } | null {
+export function configPathOf(args: ParsedArgs): LocatedConfig | null {
   const flag = args.values.config;
-  if (typeof flag === "string") return { path: flag, required: true };
+  if (typeof flag === "string") return { path: flag, required: true, from: "--config" };
   const env = process.env.STATUSBOX_CONFIG;
-  if (env) return { path: env, required: true };
-  return existsSync(DEFAULT_CONFIG_PATH) ? { path: DEFAULT_CONFIG_PATH, required: false } : null;
+  if (env) return { path: env, required: true, from: "STATUSBOX_CONFIG" };
+  return existsSync(DEFAULT_CONFIG_PATH)
+    ? { path: DEFAULT_CONFIG_PATH, required: false, from: null }
+    : null;
 }
 
-/** Reads and validates a config file; every mistake names the key and what is wrong. */
-export function loadConfigFile(path: string): ConfigFile {
+export interface LocatedConfig {
+  path: string;
+  required: boolean;
+  /** What named the file, for a file that cannot be read: `--config` or STATUSBOX_CONFIG. */
+  from: string | null;
+}
+
+/**
+ * Reads and validates a config file; every mistake names the key and what is wrong, and a
+ * file that cannot be read names `from`, what gave its path.
+ */
+export function loadConfigFile(path: string, from: string | null = null): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const named = from === null ? "" : ` (the path comes from ${from})`;
+    throw new ConfigError(path, `cannot read the file (${code})${named}`);
   }
 
   let parsed: unknown;

@@ -2,7 +2,7 @@ import { UsageError, type OptionSpecs, type ParsedArgs } from "../cli/command.ts
 import type { LogLevel } from "../log/logger.ts";
 import { DEFAULT_POLICY, MAX_AGE_DAYS, type RetentionPolicy } from "../retention/policy.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
-import { DEFAULT_DB_PATH, resolveSetting } from "./settings.ts";
+import { DEFAULT_DB_PATH, resolveNamedSetting, resolveSetting, type Setting } from "./settings.ts";
 
 export type LogFormat = "text" | "json";
 
@@ -39,7 +39,7 @@ const LOG_LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
 /**
  * Retention, log and metrics settings: flags, then STATUSBOX_* variables, then the config
  * file's [retention], [log] and [metrics], then defaults. A bad value throws UsageError
- * naming the flag.
+ * naming where it came from (the flag or the variable).
  */
 export function resolveOperationsSettings(
   args: ParsedArgs,
@@ -49,13 +49,17 @@ export function resolveOperationsSettings(
     retention: resolveRetention(args, config),
     log: {
       format: oneOf(
-        "--log-format",
-        resolveSetting(args, "log-format", "STATUSBOX_LOG_FORMAT", "text", config.log?.format),
+        resolveNamedSetting(args, "log-format", "STATUSBOX_LOG_FORMAT", "text", {
+          value: config.log?.format,
+          key: "log.format",
+        }),
         ["text", "json"],
       ),
       level: oneOf(
-        "--log-level",
-        resolveSetting(args, "log-level", "STATUSBOX_LOG_LEVEL", "info", config.log?.level),
+        resolveNamedSetting(args, "log-level", "STATUSBOX_LOG_LEVEL", "info", {
+          value: config.log?.level,
+          key: "log.level",
+        }),
         LOG_LEVELS,
       ),
       requests: flag(args, "log-requests", "STATUSBOX_LOG_REQUESTS", config.log?.requests),
@@ -71,40 +75,41 @@ export function resolveOperationsSettings(
 
 export function resolveRetention(args: ParsedArgs, config: ConfigFile): RetentionPolicy {
   const file = config.retention ?? {};
-  const days = resolveSetting(
+  const asText = (value: number | undefined) => (value === undefined ? undefined : String(value));
+  const days = resolveNamedSetting(
     args,
     "retention-days",
     "STATUSBOX_RETENTION_DAYS",
     String(DEFAULT_POLICY.days),
-    file.days === undefined ? undefined : String(file.days),
+    { value: asText(file.days), key: "retention.days" },
   );
-  const maxEvents = resolveSetting(
+  const maxEvents = resolveNamedSetting(
     args,
     "max-events-per-run",
     "STATUSBOX_MAX_EVENTS_PER_RUN",
     String(DEFAULT_POLICY.maxEventsPerRun),
-    file.max_events_per_run === undefined ? undefined : String(file.max_events_per_run),
+    { value: asText(file.max_events_per_run), key: "retention.max_events_per_run" },
   );
   return {
-    days: positiveNumber("--retention-days", days, false, MAX_AGE_DAYS),
-    maxEventsPerRun: positiveNumber("--max-events-per-run", maxEvents, true),
+    days: positiveNumber(days, false, MAX_AGE_DAYS),
+    maxEventsPerRun: positiveNumber(maxEvents, true),
   };
 }
 
-function positiveNumber(name: string, text: string, whole: boolean, max = Infinity): number {
+function positiveNumber({ value: text, from }: Setting, whole: boolean, max = Infinity): number {
   const value = Number(text);
   const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
   if (!pattern.test(text.trim()) || !(value > 0) || !Number.isFinite(value)) {
     const kind = whole ? "a whole number" : "a number";
-    throw new UsageError(`${name} must be ${kind} greater than 0, not '${text}'`);
+    throw new UsageError(`${from} must be ${kind} greater than 0, not '${text}'`);
   }
-  if (value > max) throw new UsageError(`${name} must be at most ${max}, not '${text}'`);
+  if (value > max) throw new UsageError(`${from} must be at most ${max}, not '${text}'`);
   return value;
 }
 
-function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  throw new UsageError(`${name} must be one of ${allowed.join(", ")}, not '${text}'`);
+function oneOf<T extends string>({ value, from }: Setting, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${from} must be one of ${allowed.join(", ")}, not '${value}'`);
 }
 
 /** A boolean flag; its variable takes true/false/1/0/yes/no. */
@@ -126,7 +131,7 @@ function flag(args: ParsedArgs, name: string, envName: string, fromFile?: boolea
  */
 export function resolveDbPath(args: ParsedArgs): { dbPath: string; config: ConfigFile } {
   const located = configPathOf(args);
-  const config = located ? loadConfigFile(located.path) : {};
+  const config = located ? loadConfigFile(located.path, located.from) : {};
   const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
   return { dbPath, config };
 }

@@ -3,7 +3,14 @@ import { UsageError } from "../cli/command.ts";
 import type { Durability } from "../storage/database.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
 import { resolveOperationsSettings, type OperationsSettings } from "./operations-settings.ts";
-import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_PORT, resolveSetting } from "./settings.ts";
+import {
+  DEFAULT_DB_PATH,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  resolveNamedSetting,
+  resolveSetting,
+  type Setting,
+} from "./settings.ts";
 
 export interface ServeSettings {
   host: string;
@@ -23,16 +30,27 @@ export interface ServeSettings {
  */
 export function resolveServeSettings(args: ParsedArgs): ServeSettings {
   const located = configPathOf(args);
-  const config = located ? loadConfigFile(located.path) : {};
+  const config = located ? loadConfigFile(located.path, located.from) : {};
   const server = config.server ?? {};
 
-  const host = resolveSetting(args, "host", "STATUSBOX_HOST", DEFAULT_HOST, server.host);
+  const host = parseHost(
+    resolveNamedSetting(args, "host", "STATUSBOX_HOST", DEFAULT_HOST, {
+      value: server.host,
+      key: "server.host",
+    }),
+  );
   const port = parsePort(
-    resolveSetting(args, "port", "STATUSBOX_PORT", String(DEFAULT_PORT), optional(server.port)),
+    resolveNamedSetting(args, "port", "STATUSBOX_PORT", String(DEFAULT_PORT), {
+      value: optional(server.port),
+      key: "server.port",
+    }),
   );
   const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, server.db);
   const durability = parseDurability(
-    resolveSetting(args, "durability", "STATUSBOX_DURABILITY", "full", server.durability),
+    resolveNamedSetting(args, "durability", "STATUSBOX_DURABILITY", "full", {
+      value: server.durability,
+      key: "server.durability",
+    }),
   );
   const operations = resolveOperationsSettings(args, config);
   const configPath = located?.path ?? null;
@@ -41,15 +59,24 @@ export function resolveServeSettings(args: ParsedArgs): ServeSettings {
 
 const optional = (value: number | undefined) => (value === undefined ? undefined : String(value));
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, not '${text}'`);
+/** A name or address to listen on; whether it resolves is only known when listening. */
+function parseHost({ value, from }: Setting): string {
+  // Control characters included: a host name never has them and the shell would show them raw.
+  if (value.trim() === "" || /[\s\p{Cc}]/u.test(value) || value.length > 253) {
+    throw new UsageError(`${from} must be a host name or IP address, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function parsePort({ value, from }: Setting): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new UsageError(`${from} must be a whole number from 0 to 65535, not '${value}'`);
   }
   return port;
 }
 
-function parseDurability(text: string): Durability {
-  if (text === "full" || text === "normal") return text;
-  throw new UsageError(`--durability must be 'full' or 'normal', not '${text}'`);
+function parseDurability({ value, from }: Setting): Durability {
+  if (value === "full" || value === "normal") return value;
+  throw new UsageError(`${from} must be 'full' or 'normal', not '${value}'`);
 }

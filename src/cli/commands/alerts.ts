@@ -66,7 +66,7 @@ function channelsToTest(args: ParsedArgs, io: CliIO): AlertChannel[] | null {
   }
   let channels: AlertChannel[];
   try {
-    channels = loadConfigFile(located.path).alerts ?? [];
+    channels = loadConfigFile(located.path, located.from).alerts ?? [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(`statusbox alerts test: ${error.message}\n`);

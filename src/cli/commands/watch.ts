@@ -84,7 +84,7 @@ Exits 1 with a message when the database is missing or is not a StatusBox databa
 
 function dbPath(args: ParsedArgs): string {
   const located = configPathOf(args);
-  const config = located ? loadConfigFile(located.path) : {};
+  const config = located ? loadConfigFile(located.path, located.from) : {};
   return resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
 }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_URL, StatusBoxClient, type ClientOptions } from "../../client/client.ts";
 import { StatusBoxApiError, StatusBoxConnectionError } from "../../client/errors.ts";
-import { resolveSetting } from "../../config/settings.ts";
+import { resolveNamedSetting, resolveSetting } from "../../config/settings.ts";
 import { UsageError, type ParsedArgs } from "../command.ts";
 
 /** The options of every command that talks to a daemon over HTTP. */
@@ -17,7 +17,7 @@ export const CONNECTION_HELP = [
  * default, `--key` over STATUSBOX_API_KEY. A URL that is not http(s) is a usage error.
  */
 export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}) {
-  const url = resolveSetting(args, "url", "STATUSBOX_URL", DEFAULT_URL);
+  const { value: url, from } = resolveNamedSetting(args, "url", "STATUSBOX_URL", DEFAULT_URL);
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);
@@ -25,7 +25,7 @@ export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}
     // reported below
   }
   if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    throw new UsageError(`--url must be an http:// or https:// URL, not '${url}'`);
+    throw new UsageError(`${from} must be an http:// or https:// URL, not '${url}'`);
   }
   const key = resolveSetting(args, "key", "STATUSBOX_API_KEY", "");
   return new StatusBoxClient({ ...options, url, key });
