@@ -9,7 +9,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { resolveDbPath } from "../../config/operations-settings.ts";
 import { DB_OPTION } from "../../config/settings.ts";
@@ -63,7 +63,7 @@ Options:
       // Not SQLite, or another application's: the same line as every command's.
       if (error instanceof DatabaseOpenError) throw error;
       // A folder that cannot be written, a full disk.
-      io.stderr(`statusbox backup: ${(error as Error).message}\n`);
+      io.stderr(`statusbox backup: cannot write ${target}: ${describeWriteError(target, error)}\n`);
       return 1;
     }
     if (!result.ok) {
@@ -89,8 +89,33 @@ function checkPaths(dbPath: string, target: string, force: boolean): string | nu
   if (!existsSync(dbPath)) return `no database at ${dbPath}`;
   if (!statSync(dbPath).isFile()) return `${dbPath} is not a database file`;
   if (target === dbPath) return "--out is the database itself";
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    const example = join(target, "statusbox.db");
+    return `--out ${target} is a folder; name a file in it, such as ${example}`;
+  }
   if (existsSync(target) && !force) return `${target} exists; pass --force to replace it`;
   return null;
+}
+
+/** Why the copy could not be written, in words; the system's message when it is not known. */
+function describeWriteError(target: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const folder = nearestExisting(dirname(target));
+  if (code === "ENOSPC" || code?.startsWith("SQLITE_FULL")) return "the disk is full";
+  if (code === "EROFS") return "the file system is read-only";
+  if (code === "EISDIR") return "it is a folder";
+  // mkdir answers EEXIST for a file where the folder should be.
+  if (code === "ENOTDIR" || code === "EEXIST") return `${folder} is a file, not a folder`;
+  if (code === "EACCES" || code === "EPERM") {
+    return `the folder ${folder} is not writable for this user`;
+  }
+  return (error as Error).message;
+}
+
+/** `dir` or its nearest ancestor that exists (the root always does). */
+function nearestExisting(dir: string): string {
+  while (!existsSync(dir) && dir !== dirname(dir)) dir = dirname(dir);
+  return dir;
 }
 
 export type BackupResult =
