@@ -46,7 +46,8 @@ Creates a run and prints its id alone on stdout:
 
 Options:
   --name NAME          the job's name, 1 to 64 characters (required)
-  --timeout SECONDS    the run is marked timed out unless it ends by then (required)
+  --timeout SECONDS    the run is marked timed out unless it ends by then: above 0, at
+                       most 31622400 (366 days) (required)
   --version V          a version to record with the run
 ${CONNECTION_HELP}
 

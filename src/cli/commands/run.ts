@@ -26,8 +26,9 @@ are retried with backoff; a repeated batch or end signal is stored once.
 
 Options:
   --name NAME          the job's name, 1 to 64 characters (required)
-  --timeout SECONDS    the run is marked timed out if the command has not ended by then;
-                       the command itself is not stopped (required)
+  --timeout SECONDS    the run is marked timed out if the command has not ended by then
+                       (above 0, at most 31622400: 366 days); the command itself is not
+                       stopped (required)
   --version V          a version to record with the run
 ${CONNECTION_HELP}
   -h, --help           show this help

@@ -27,17 +27,33 @@ export function jobSpecOf(args: ParsedArgs): JobSpec {
 
   const timeout = stringOption(args, "timeout");
   if (timeout === undefined) throw new UsageError("--timeout is required (seconds)");
-  const seconds = Number(timeout);
-  if (!/^\d*\.?\d+$/.test(timeout) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
-    const rule = `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`;
-    throw new UsageError(`--timeout must be ${rule}, not '${timeout}'`);
-  }
+  const seconds = timeoutSecondsOf(timeout);
 
   const version = stringOption(args, "version");
   if (version !== undefined && characterCount(version) > 64) {
     throw new UsageError("--version must be at most 64 characters");
   }
   return { name, timeoutSeconds: seconds, ...(version === undefined ? {} : { version }) };
+}
+
+/**
+ * `--timeout`, checked by the API's rules and told in the API's words: a number (decimals
+ * and exponents as JSON has them), greater than 0, at most 366 days.
+ */
+function timeoutSecondsOf(text: string): number {
+  const seconds = Number(text);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+    throw new UsageError(`--timeout must be a number of seconds, not '${text}'`);
+  }
+  if (!(seconds > 0)) {
+    throw new UsageError(`--timeout must be a number greater than 0, not '${text}'`);
+  }
+  if (seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (366 days), not '${text}'`,
+    );
+  }
+  return seconds;
 }
 
 /** A run id argument: a positive whole number. */
