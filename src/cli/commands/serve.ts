@@ -1,5 +1,6 @@
 import { startDaemon } from "../../daemon.ts";
 import { createLogger } from "../../log/logger.ts";
+import { apiKeyProblem } from "../../config/api-key.ts";
 import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { OPERATIONS_OPTIONS } from "../../config/operations-settings.ts";
 import { resolveServeSettings } from "../../config/serve-settings.ts";
@@ -34,7 +35,8 @@ Options:
   -h, --help           show this help
 
 Environment:
-  STATUSBOX_API_KEY    a secret to accept as a write key (created in the database if missing)
+  STATUSBOX_API_KEY    a secret to accept as a write key (created in the database if missing):
+                       16 to 1024 printable ASCII characters, no spaces or control characters
 
 Stops cleanly on SIGTERM or SIGINT.
 `,
@@ -55,6 +57,13 @@ Stops cleanly on SIGTERM or SIGINT.
       io.stderr(`statusbox serve: ${error.message}\n`);
       return 2;
     }
+    // Refused before anything starts: a weak key would be stored and accepted from then on.
+    const ensureKey = process.env.STATUSBOX_API_KEY || undefined;
+    const keyProblem = ensureKey === undefined ? null : apiKeyProblem(ensureKey);
+    if (keyProblem !== null) {
+      io.stderr(`statusbox serve: ${keyProblem}\n`);
+      return 1;
+    }
     const { log, retention, metricsOpenOnLoopback } = settings.operations;
     const logger = createLogger({ format: log.format, level: log.level });
     // Listen before starting: a SIGTERM during start-up must still mean a clean stop.
@@ -70,7 +79,7 @@ Stops cleanly on SIGTERM or SIGINT.
         port: settings.port,
         durability: settings.durability,
         logger,
-        ensureKey: process.env.STATUSBOX_API_KEY || undefined,
+        ensureKey,
         retention,
         logRequests: log.requests,
         metricsOpenOnLoopback,
