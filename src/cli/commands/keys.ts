@@ -5,6 +5,7 @@ import { openDatabase } from "../../storage/database.ts";
 import { KeyStore } from "../../storage/key-store.ts";
 import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
+import { MAX_NAME_CHARACTERS, characterCount } from "../../http/schemas.ts";
 import { formatTable } from "../format-table.ts";
 
 /** Opens the database for one key command and closes it whatever happens. */
@@ -28,13 +29,13 @@ Creates an API key. The secret is printed once, alone on the last line of stdout
 KEY=$(statusbox keys create | tail -n1) works; only its SHA-256 is stored.
 
 Options:
-  --name NAME    a label to recognise the key by (default "unnamed")
+  --name NAME    a label to recognise the key by, 1 to 64 characters (default "unnamed")
   --read-only    the key may read but not write (403 on writes)
 ${DB_HELP}
 `,
   options: { ...DB_OPTION, name: { type: "string" }, "read-only": { type: "boolean" } },
   async run(args, io) {
-    const name = stringOption(args, "name") ?? "unnamed";
+    const name = keyNameOf(stringOption(args, "name"));
     const scope = args.values["read-only"] === true ? "read" : "write";
     const { key, secret } = withKeys(args, (keys) => keys.create(name, scope));
     const label = terminalSafe(key.name);
@@ -95,3 +96,17 @@ ${DB_HELP}
     return 0;
   },
 };
+
+/**
+ * `--name`: shown by `keys list` in a terminal, so 1 to 64 characters and no control
+ * characters (an escape sequence in a label would act on whoever lists the keys).
+ */
+function keyNameOf(name: string | undefined): string {
+  if (name === undefined) return "unnamed";
+  if (name === "") throw new UsageError("--name must not be empty");
+  if (characterCount(name) > MAX_NAME_CHARACTERS) {
+    throw new UsageError(`--name must be at most ${MAX_NAME_CHARACTERS} characters`);
+  }
+  if (/\p{Cc}/u.test(name)) throw new UsageError("--name must not contain control characters");
+  return name;
+}
