@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
 import { alertsConfigSchema } from "../alerts/config.ts";
 import { MAX_AGE_DAYS } from "../retention/policy.ts";
+import { cronFieldsProblem } from "./cron-fields.ts";
 import { schedulesConfigSchema } from "../schedules/config.ts";
 
 export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
@@ -118,9 +119,23 @@ export function loadConfigFile(path: string, from: string | null = null): Config
     throw new ConfigError(path, `line ${error.line}, column ${error.column}: ${reason}`);
   }
 
+  const cronProblem = scheduleCronProblem(parsed);
+  if (cronProblem !== null) throw new ConfigError(path, cronProblem);
   const result = configSchema.safeParse(parsed);
   if (result.success) return result.data;
   throw new ConfigError(path, describeIssue(result.error.issues[0]));
+}
+
+/** The first [[schedules]] cron expression with a wrong number of fields, as a sentence. */
+function scheduleCronProblem(parsed: unknown): string | null {
+  const tables = (parsed as { schedules?: unknown } | null)?.schedules;
+  if (!Array.isArray(tables)) return null;
+  for (const [index, table] of tables.entries()) {
+    const cron = (table as { cron?: unknown } | null)?.cron;
+    const problem = typeof cron === "string" ? cronFieldsProblem(cron) : null;
+    if (problem !== null) return `schedules[${index}].cron ${problem}`;
+  }
+  return null;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

@@ -1,6 +1,7 @@
 import type { StatusBoxClient } from "../../client/client.ts";
 import type { Schedule, ScheduleFields } from "../../client/types.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
+import { cronFieldsProblem } from "../../config/cron-fields.ts";
 import { formatTable } from "../format-table.ts";
 import {
   CONNECTION_HELP,
@@ -145,6 +146,8 @@ function fieldsOf(args: ParsedArgs): ScheduleFields {
   }
   const tz = stringOption(args, "tz");
   if (tz !== undefined && cron === undefined) throw new UsageError("--tz goes with --cron only");
+  const cronProblem = cron === undefined ? null : cronFieldsProblem(cron);
+  if (cronProblem !== null) throw new UsageError(`--cron ${cronProblem}`);
   const fields: ScheduleFields = {};
   if (cron !== undefined) fields.cron = cron;
   if (every !== undefined) fields.every = every;
