@@ -1,21 +1,12 @@
 import { z } from "zod";
+import { characterCount, jobNameProblem, MAX_NAME_CHARACTERS } from "../domain/job-name.ts";
 import { RUN_STATUSES } from "../domain/run.ts";
+
+export { MAX_NAME_CHARACTERS };
 
 /** 366 days: the longest timeout the hosted service accepted. */
 export const MAX_TIMEOUT_SECONDS = 366 * 24 * 60 * 60;
-export const MAX_NAME_CHARACTERS = 64;
 export const MAX_VERSION_CHARACTERS = 64;
-
-/**
- * The length of a name or version in Unicode code points, not UTF-16 units or bytes: a letter
- * of any script or a single emoji is one, but an emoji built of several code points (a flag,
- * a family, a skin tone) counts as each of them.
- */
-export const characterCount = (text: string): number => {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-};
 
 /** A type error that says "is required" when the field is absent. */
 const typed = (field: string, type: string) => ({
@@ -23,27 +14,13 @@ const typed = (field: string, type: string) => ({
     issue.input === undefined ? `${field} is required` : `${field} must be a ${type}`,
 });
 
-/** C0 and C1 control characters and DEL: NUL, tab, newline, ESC and the like. */
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-
-/**
- * A job name: what runs are grouped, filtered, scheduled and alerted by, so it must show as
- * something. Never trimmed: clients match their runs by the exact name they sent.
- */
-// TODO: `statusbox run` and `job start` check names before sending (src/cli/run/arguments.ts)
-// without the white-space and control-character rules, so such a name reaches the daemon's 400.
+/** A job name, by the rules of domain/job-name.ts (one sentence for the first broken one). */
 const nameField = z
   .string(typed("name", "string"))
-  .refine((s) => s.length > 0, "name must not be empty")
-  .refine(
-    (s) => characterCount(s) <= MAX_NAME_CHARACTERS,
-    `name must be at most ${MAX_NAME_CHARACTERS} characters`,
-  )
-  .refine((s) => s === "" || /\S/u.test(s), "name must not be only white space")
-  .refine(
-    (s) => !CONTROL_CHARACTER.test(s),
-    "name must not contain control characters (such as NUL, tab, newline or ESC)",
-  )
+  .superRefine((name, context) => {
+    const problem = jobNameProblem(name);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
   .meta({ minLength: 1, maxLength: MAX_NAME_CHARACTERS });
 
 export const messageField = z

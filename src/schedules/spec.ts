@@ -1,6 +1,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { formatScheduleDuration, parseScheduleDuration } from "./duration.ts";
+import { jobNameProblem } from "../domain/job-name.ts";
 import type { ScheduleSpec } from "./schedule.ts";
 
 export const DEFAULT_TZ = "UTC";
@@ -88,16 +89,8 @@ export function specOf(fields: ScheduleFields): ScheduleSpec | { error: string }
   return { cron, tz, everyMs: null, graceMs: grace };
 }
 
-export const MAX_NAME_CHARACTERS = 64;
-
-/** What is wrong with a job name, or null: 1 to 64 characters as a person counts them. */
-export function nameProblem(name: string, field = "name"): string | null {
-  if (name.trim() === "") return `${field} must not be empty`;
-  if ([...name].length > MAX_NAME_CHARACTERS) {
-    return `${field} must be at most ${MAX_NAME_CHARACTERS} characters`;
-  }
-  return null;
-}
+/** What is wrong with a job name, or null: the same rules as a run's name. */
+export const nameProblem = jobNameProblem;
 
 /** The fields back from a schedule, with durations in their canonical form. */
 export function fieldsOf(spec: ScheduleSpec): {

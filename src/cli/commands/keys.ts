@@ -5,7 +5,7 @@ import { openDatabase } from "../../storage/database.ts";
 import { KeyStore } from "../../storage/key-store.ts";
 import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
-import { MAX_NAME_CHARACTERS, characterCount } from "../../http/schemas.ts";
+import { MAX_NAME_CHARACTERS, characterCount } from "../../domain/job-name.ts";
 import { formatTable } from "../format-table.ts";
 
 /** Opens the database for one key command and closes it whatever happens. */

@@ -1,4 +1,5 @@
-import { MAX_NAME_CHARACTERS, MAX_TIMEOUT_SECONDS, characterCount } from "../../http/schemas.ts";
+import { characterCount, jobNameProblem } from "../../domain/job-name.ts";
+import { MAX_TIMEOUT_SECONDS } from "../../http/schemas.ts";
 import { stringOption, UsageError, type ParsedArgs } from "../command.ts";
 
 /**
@@ -20,10 +21,8 @@ export const JOB_SPEC_OPTIONS = {
 export function jobSpecOf(args: ParsedArgs): JobSpec {
   const name = stringOption(args, "name");
   if (name === undefined) throw new UsageError("--name is required");
-  if (name === "") throw new UsageError("--name must not be empty");
-  if (characterCount(name) > MAX_NAME_CHARACTERS) {
-    throw new UsageError(`--name must be at most ${MAX_NAME_CHARACTERS} characters`);
-  }
+  const problem = jobNameProblem(name, "--name");
+  if (problem) throw new UsageError(problem);
 
   const timeout = stringOption(args, "timeout");
   if (timeout === undefined) throw new UsageError("--timeout is required (seconds)");
