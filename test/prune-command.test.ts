@@ -181,3 +181,21 @@ describe("statusbox prune", () => {
     }
   });
 });
+
+test("the report counts the alerts it removed, and says nothing of alerts when there were none", () => {
+  const report = {
+    cutoff: Date.UTC(2026, 0, 1),
+    runsDeleted: 0,
+    eventsDeleted: 0,
+    alertsDeleted: 3,
+    alertAttemptsDeleted: 7,
+    runsTrimmed: 0,
+    eventsDropped: 0,
+    checkpointed: false,
+    interrupted: false,
+  };
+  expect(describeReport("x.db", report, 30, 10)).toContain(
+    "removed 3 alerts settled before 2026-01-01T00:00:00.000Z, with 7 delivery attempts",
+  );
+  expect(describeReport("x.db", { ...report, alertsDeleted: 0 }, 30, 10)).not.toContain("alert");
+});

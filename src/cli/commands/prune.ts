@@ -112,6 +112,12 @@ export function describeReport(
           `over ${n(maxEvents)} events`
       : `  no finished run over ${n(maxEvents)} events`,
   );
+  if (report.alertsDeleted > 0) {
+    lines.push(
+      `  removed ${count(report.alertsDeleted, "alert")} settled before ${before}, ` +
+        `with ${count(report.alertAttemptsDeleted, "delivery attempt")}`,
+    );
+  }
   if (report.checkpointed) lines.push("  checkpointed and truncated the write-ahead log");
   return `${lines.join("\n")}\n`;
 }

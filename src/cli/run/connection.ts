@@ -1,6 +1,7 @@
 import { DEFAULT_URL, StatusBoxClient, type ClientOptions } from "../../client/client.ts";
 import { StatusBoxApiError, StatusBoxConnectionError } from "../../client/errors.ts";
 import { resolveNamedSetting, resolveSetting } from "../../config/settings.ts";
+import { oneLine } from "../../text/terminal-safe.ts";
 import { UsageError, type ParsedArgs } from "../command.ts";
 
 /** The options of every command that talks to a daemon over HTTP. */
@@ -33,7 +34,9 @@ export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}
 
 /** One sentence for a client error, or null for anything else (a bug, to be thrown). */
 export function describeClientError(error: unknown): string | null {
-  if (error instanceof StatusBoxApiError) return `${error.message} (HTTP ${error.status})`;
-  if (error instanceof StatusBoxConnectionError) return error.message;
+  // The daemon's sentence may quote what a client sent (a job name, a message): it reaches
+  // the terminal escaped like everything else we print that came from outside.
+  if (error instanceof StatusBoxApiError) return `${oneLine(error.message)} (HTTP ${error.status})`;
+  if (error instanceof StatusBoxConnectionError) return oneLine(error.message);
   return null;
 }
