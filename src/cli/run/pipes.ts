@@ -39,8 +39,10 @@ export async function copyOutput(
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
+      // The terminal first: splitting and shipping must not delay what the command wrote.
+      const full = !broken && !sink.write(value);
       splitter.push(value);
-      if (!broken && !sink.write(value)) await drained(sink);
+      if (full) await drained(sink);
     }
   } catch {
     // The pipe was cancelled (closed destination, or the grace period ran out).
