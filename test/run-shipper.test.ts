@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { BatchLine } from "../src/client/batches.ts";
+import { MAX_BATCH_BYTES, type BatchLine, type PreparedBatch } from "../src/client/batches.ts";
 import { Shipper } from "../src/cli/run/shipper.ts";
 
 /** Waits, a millisecond at a time, for something the shipper does in the background. */
@@ -9,9 +9,15 @@ async function until(condition: () => boolean): Promise<void> {
 
 const line = (n: number): BatchLine => ({ message: `line ${n}`, stream: "stdout" });
 
+/** The messages of a batch, read back from its body as the daemon would. */
+const messagesOf = (batch: PreparedBatch): string[] =>
+  (JSON.parse(batch.body) as { messages: (string | { message: string })[] }).messages.map((m) =>
+    typeof m === "string" ? m : m.message,
+  );
+
 /** A send that records each call and can be told to fail or to hold. */
 function recorder() {
-  const calls: { lines: string[]; key: string }[] = [];
+  const calls: { lines: string[]; key: string; bytes: number }[] = [];
   let failures = 0;
   let gate: Promise<void> | null = null;
   return {
@@ -25,8 +31,8 @@ function recorder() {
         open();
       };
     },
-    send: async (lines: BatchLine[], key: string) => {
-      calls.push({ lines: lines.map((l) => l.message), key });
+    send: async (batch: PreparedBatch, key: string) => {
+      calls.push({ lines: messagesOf(batch), key, bytes: Buffer.byteLength(batch.body) });
       if (gate) await gate;
       if (failures > 0) {
         failures--;
@@ -42,6 +48,7 @@ describe("Shipper", () => {
     const shipper = new Shipper({ send: sink.send, onFailure: () => {} });
     const release = sink.hold();
     shipper.add(line(0));
+    await until(() => sink.calls.length === 1);
     for (let i = 1; i <= 2500; i++) shipper.add(line(i));
     release();
 
@@ -51,15 +58,34 @@ describe("Shipper", () => {
     expect(all).toEqual(Array.from({ length: 2501 }, (_, i) => `line ${i}`));
   });
 
-  test("keeps a batch under ~400 KiB however few lines it has", async () => {
+  test("lines added in one turn (a chunk of output) go in one batch", async () => {
+    const sink = recorder();
+    const shipper = new Shipper({ send: sink.send, onFailure: () => {} });
+    for (let i = 0; i < 10; i++) shipper.add(line(i));
+    await until(() => sink.calls.length === 1);
+    for (let i = 10; i < 15; i++) shipper.add(line(i));
+
+    expect(await shipper.close(Date.now() + 5000)).toEqual({ sent: 15, lost: 0 });
+    expect(sink.calls.map((c) => c.lines.length)).toEqual([10, 5]);
+  });
+
+  test("fills a batch up to the daemon's 1 MiB body limit, counting its bytes exactly", async () => {
     const sink = recorder();
     const shipper = new Shipper({ send: sink.send, onFailure: () => {} });
     const release = sink.hold();
-    for (let i = 0; i < 60; i++) shipper.add({ message: "z".repeat(16_000), stream: null });
+    // 10 KB of UTF-8 each, and 6 bytes of JSON for every 1-byte control character.
+    for (let i = 0; i < 200; i++) shipper.add({ message: "é".repeat(5000), stream: "stderr" });
+    for (let i = 0; i < 40; i++) shipper.add({ message: "\u0001".repeat(16_000), stream: null });
     release();
     await shipper.close(Date.now() + 5000);
-    expect(sink.calls.every((c) => c.lines.length <= 8)).toBe(true);
-    expect(sink.calls.flatMap((c) => c.lines).length).toBe(60);
+
+    expect(sink.calls.flatMap((c) => c.lines).length).toBe(240);
+    expect(sink.calls.every((c) => c.bytes <= MAX_BATCH_BYTES)).toBe(true);
+    // Full batches, not a cautious fraction of the limit: within a line of it, but the first
+    // (sent at once, alone) and the last.
+    const full = sink.calls.slice(1, -1).map((c) => c.bytes);
+    expect(full.length).toBeGreaterThan(3);
+    expect(full.every((bytes) => bytes > MAX_BATCH_BYTES - 100_000)).toBe(true);
   });
 
   test("sends a failed batch again, the same lines under the same key", async () => {
@@ -73,6 +99,7 @@ describe("Shipper", () => {
     sink.failNext(2);
     const release = sink.hold();
     shipper.add(line(1));
+    await until(() => sink.calls.length === 1);
     shipper.add(line(2)); // queued behind the first batch, so not part of it
     release();
     await until(() => sink.calls.length === 4);
@@ -122,15 +149,22 @@ describe("Shipper", () => {
     expect(await closing).toEqual({ sent: 0, lost: 1 });
   });
 
-  test("drops and counts lines beyond the memory bound instead of waiting", async () => {
+  test("drops and counts lines beyond the memory bound instead of waiting, and says so once", async () => {
     const sink = recorder();
-    const shipper = new Shipper({ send: sink.send, onFailure: () => {}, maxPendingBytes: 1000 });
+    let overflows = 0;
+    const shipper = new Shipper({
+      send: sink.send,
+      onFailure: () => {},
+      onOverflow: () => overflows++,
+      maxPendingBytes: 1000,
+    });
     const release = sink.hold();
-    for (let i = 0; i < 100; i++) shipper.add(line(i)); // each costs ~60 estimated bytes
+    for (let i = 0; i < 100; i++) shipper.add(line(i)); // each costs ~80 estimated bytes
     release();
     const report = await shipper.close(Date.now() + 5000);
     expect(report.sent + report.lost).toBe(100);
     expect(report.lost).toBeGreaterThan(80);
+    expect(overflows).toBe(1);
     expect(sink.calls.flatMap((c) => c.lines).slice(0, 3)).toEqual(["line 0", "line 1", "line 2"]);
   });
 });

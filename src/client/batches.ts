@@ -5,18 +5,23 @@ import type { EventStream, LogItem } from "./types.ts";
 export const MAX_BATCH_ITEMS = 1000;
 
 /**
- * The budget of one batch in estimated bytes. The estimate (3 bytes per UTF-16 unit) ignores
- * JSON escaping, which at worst doubles it, so a full batch stays under the 1 MiB body limit.
+ * The most bytes of one batch's JSON body, counted exactly (UTF-8, escaping included). The
+ * daemon refuses bodies over 1 MiB; the margin keeps a rounding slip from costing a batch.
  */
-export const MAX_BATCH_BYTES = 400 * 1024;
+export const MAX_BATCH_BYTES = 1000 * 1024;
 
 export interface BatchLine {
   message: string;
   stream: EventStream | null;
 }
 
-/** What one line costs against `MAX_BATCH_BYTES`: an upper bound of its UTF-8, plus framing. */
-export const lineCost = (line: BatchLine): number => line.message.length * 3 + 40;
+/** A batch serialised once, so that a retry sends the very same bytes. */
+export interface PreparedBatch {
+  /** The JSON body: `{"messages":[...]}`. */
+  body: string;
+  /** How many lines it holds. */
+  count: number;
+}
 
 /**
  * Normalises items to lines and splits every message longer than the daemon's 16 KiB limit
@@ -32,31 +37,31 @@ export function toLines(items: LogItem[]): BatchLine[] {
   return lines;
 }
 
-/** Cuts lines into batches the daemon accepts: at most 1000 items and ~400 KiB each. */
-export function toBatches(lines: BatchLine[]): BatchLine[][] {
-  const batches: BatchLine[][] = [];
-  let current: BatchLine[] = [];
-  let bytes = 0;
-  for (const line of lines) {
-    const cost = lineCost(line);
-    if (
-      current.length === MAX_BATCH_ITEMS ||
-      (current.length > 0 && bytes + cost > MAX_BATCH_BYTES)
-    ) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(line);
-    bytes += cost;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
+const HEAD = '{"messages":[';
+const TAIL = "]}";
 
-/** The JSON of a batch: bare strings where there is no stream, to keep bodies small. */
-export const batchBody = (lines: BatchLine[]) => ({
-  messages: lines.map((l) =>
-    l.stream === null ? l.message : { message: l.message, stream: l.stream },
-  ),
-});
+/**
+ * The next batch of `lines` from index `from` (before `to`): as many as fit in
+ * MAX_BATCH_ITEMS and MAX_BATCH_BYTES, at least one. Each line must already be within the
+ * 16 KiB message limit (`toLines`), so that one always fits. Lines without a stream go as
+ * bare strings, to keep bodies small.
+ */
+export function prepareBatch(
+  lines: readonly BatchLine[],
+  from = 0,
+  to = lines.length,
+): PreparedBatch {
+  const items: string[] = [];
+  let bytes = HEAD.length + TAIL.length;
+  for (let i = from; i < to && items.length < MAX_BATCH_ITEMS; i++) {
+    const line = lines[i]!;
+    const message = JSON.stringify(line.message);
+    const item =
+      line.stream === null ? message : `{"message":${message},"stream":"${line.stream}"}`;
+    const size = Buffer.byteLength(item) + 1; // and its comma
+    if (items.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+    items.push(item);
+    bytes += size;
+  }
+  return { body: HEAD + items.join(",") + TAIL, count: items.length };
+}

@@ -1,4 +1,4 @@
-import { batchBody, toBatches, toLines } from "./batches.ts";
+import { prepareBatch, toLines, type PreparedBatch } from "./batches.ts";
 import { connectionError, StatusBoxApiError } from "./errors.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 import type {
@@ -47,6 +47,8 @@ interface RequestSpec {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   body?: unknown;
+  /** The body already serialised, sent as it is instead of `body`. */
+  json?: string;
   headers?: Record<string, string>;
   idempotent: boolean;
   call?: CallOptions;
@@ -98,15 +100,26 @@ export class StatusBoxClient {
    */
   async logBatch(id: number, items: LogItem[], options: BatchOptions = {}): Promise<number> {
     const key = options.idempotencyKey ?? crypto.randomUUID();
-    const path = `/api/jobs/${id}/events`;
+    const lines = toLines(items);
     let stored = 0;
-    for (const [n, batch] of toBatches(toLines(items)).entries()) {
-      const headers = { "idempotency-key": `${key}-${n}` };
-      const body = batchBody(batch);
-      await this.request({ method: "POST", path, body, headers, idempotent: true, call: options });
-      stored += batch.length;
+    for (let n = 0; stored < lines.length; n++) {
+      const batch = prepareBatch(lines, stored);
+      await this.sendBatch(id, batch, { ...options, idempotencyKey: `${key}-${n}` });
+      stored += batch.count;
     }
     return stored;
+  }
+
+  /**
+   * Sends one batch made by `prepareBatch`, as it is, in one request under `idempotencyKey`
+   * unchanged. For callers that cut their own batches (statusbox run): a retry then sends
+   * the same bytes under the same key.
+   */
+  async sendBatch(id: number, batch: PreparedBatch, options: BatchOptions): Promise<void> {
+    const path = `/api/jobs/${id}/events`;
+    const headers = { "idempotency-key": options.idempotencyKey ?? crypto.randomUUID() };
+    const json = batch.body;
+    await this.request({ method: "POST", path, json, headers, idempotent: true, call: options });
   }
 
   /**
@@ -208,7 +221,8 @@ export class StatusBoxClient {
   private async attempt<T>(spec: RequestSpec): Promise<T | null> {
     const headers: Record<string, string> = { accept: "application/json", ...spec.headers };
     if (this.key) headers.authorization = `ApiKey ${this.key}`;
-    if (spec.body !== undefined) headers["content-type"] = "application/json";
+    const body = spec.json ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
+    if (body !== undefined) headers["content-type"] = "application/json";
 
     let status: number;
     let text: string;
@@ -217,7 +231,7 @@ export class StatusBoxClient {
       response = await this.fetch(this.url + spec.path, {
         method: spec.method,
         headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        body,
         signal: this.signalFor(spec),
       });
       status = response.status;

@@ -97,8 +97,8 @@ ${EXIT_NOTE}
 async function logStdin(client: StatusBoxClient, id: number): Promise<void> {
   let failure: unknown = null;
   const shipper = new Shipper({
-    send: async (lines, key, signal) => {
-      await client.logBatch(id, lines, { idempotencyKey: key, signal });
+    send: async (batch, key, signal) => {
+      await client.sendBatch(id, batch, { idempotencyKey: key, signal });
     },
     onFailure: (error) => (failure = error),
   });

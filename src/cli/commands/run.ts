@@ -22,7 +22,8 @@ sent to statusbox run are passed on to the command, and the run is marked cancel
 
 If the daemon cannot be reached (at the start or later), or refuses the run, the command
 runs all the same and its exit code passes through; one warning goes to stderr. Requests
-are retried with backoff; a repeated batch or end signal is stored once.
+are retried with backoff; a repeated batch or end signal is stored once. Up to about 64 MiB
+of lines wait in memory for a slow or absent daemon; later lines are not reported.
 
 Options:
   --name NAME          the job's name, 1 to 64 characters (required)

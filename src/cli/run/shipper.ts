@@ -1,19 +1,16 @@
-import {
-  lineCost,
-  MAX_BATCH_BYTES,
-  MAX_BATCH_ITEMS,
-  type BatchLine,
-} from "../../client/batches.ts";
+import { prepareBatch, type BatchLine, type PreparedBatch } from "../../client/batches.ts";
 
 export interface ShipperOptions {
   /**
    * Sends one batch (within the daemon's limits) under its idempotency key; throws on
    * failure. `signal` aborts when the shipper gives up, so that nothing stays in flight.
    */
-  send: (lines: BatchLine[], key: string, signal: AbortSignal) => Promise<void>;
+  send: (batch: PreparedBatch, key: string, signal: AbortSignal) => Promise<void>;
   /** Called on each failed send, with the error; the batch is kept and tried again. */
   onFailure: (error: unknown) => void;
-  /** Lines waiting beyond this many (estimated) bytes are dropped and counted. */
+  /** Called once, when the first line is dropped because `maxPendingBytes` are waiting. */
+  onOverflow?: () => void;
+  /** Lines waiting beyond this many bytes of memory (estimated) are dropped and counted. */
   maxPendingBytes?: number;
   /** The pause after a failed send before the same batch is tried again. */
   retryPauseMs?: number;
@@ -25,11 +22,17 @@ export interface ShipperReport {
   lost: number;
 }
 
+/** What a waiting line costs in memory, about: its UTF-16 text and the objects around it. */
+const memoryCost = (line: BatchLine): number => line.message.length * 2 + 64;
+
 /**
  * Ships lines to the daemon in the background, in order, one batch in flight at a time: a
- * batch takes whatever has queued while the previous one was on its way. `add` never waits,
- * so the command is never slowed; if the daemon falls behind or away, lines wait in memory
- * up to a bound. A failed batch is kept and sent again under the same idempotency key.
+ * batch takes whatever has queued while the previous one was on its way, up to the daemon's
+ * limits (1000 lines, ~1 MiB). One at a time because the daemon stores concurrent batches in
+ * whatever order it reads them; lines must keep theirs. `add` never waits, so the command is
+ * never slowed; if the daemon falls behind or away, lines wait in memory up to a bound, and
+ * beyond it new lines are dropped and counted. A failed batch is kept and sent again, the
+ * same bytes under the same idempotency key.
  */
 export class Shipper {
   private queue: BatchLine[] = [];
@@ -42,7 +45,7 @@ export class Shipper {
   private active = false;
   private drained: Promise<void> = Promise.resolve();
   /** The batch being sent; after a failure it is sent again exactly as it was. */
-  private current: BatchLine[] | null = null;
+  private current: PreparedBatch | null = null;
   private readonly keyPrefix = crypto.randomUUID();
   private closing = false;
   private stopped = false;
@@ -65,9 +68,9 @@ export class Shipper {
   }
 
   add(line: BatchLine): void {
-    const cost = lineCost(line);
+    const cost = memoryCost(line);
     if (this.pendingBytes + cost > this.maxPendingBytes) {
-      this.dropped++;
+      if (this.dropped++ === 0) this.options.onOverflow?.();
       return;
     }
     this.queue.push(line);
@@ -117,8 +120,11 @@ export class Shipper {
 
   private async drain(): Promise<void> {
     try {
+      // Lines come a chunk of output at a time: let the whole chunk queue before the first
+      // batch is cut, or a burst after a quiet spell would cost a request for its first line.
+      await Promise.resolve();
       while (this.waiting > 0 && !this.stopped) {
-        const batch = (this.current ??= this.peekBatch());
+        const batch = (this.current ??= prepareBatch(this.queue, this.head));
         if (!(await this.sendOnce(batch))) {
           if (this.closing) return;
           await this.pause();
@@ -130,7 +136,7 @@ export class Shipper {
     }
   }
 
-  private async sendOnce(batch: BatchLine[]): Promise<boolean> {
+  private async sendOnce(batch: PreparedBatch): Promise<boolean> {
     try {
       const key = `${this.keyPrefix}-${this.batchNumber}`;
       await this.options.send(batch, key, this.inFlight.signal);
@@ -144,20 +150,6 @@ export class Shipper {
     return true;
   }
 
-  /** The next batch: up to 1000 lines and ~400 KiB, without taking it off the queue yet. */
-  private peekBatch(): BatchLine[] {
-    const batch: BatchLine[] = [];
-    let bytes = 0;
-    for (let i = this.head; i < this.queue.length && batch.length < MAX_BATCH_ITEMS; i++) {
-      const line = this.queue[i]!;
-      const cost = lineCost(line);
-      if (batch.length > 0 && bytes + cost > MAX_BATCH_BYTES) break;
-      batch.push(line);
-      bytes += cost;
-    }
-    return batch;
-  }
-
   /** Waits before the next try, cut short by `close`. */
   private pause(): Promise<void> {
     return new Promise<void>((done) => {
@@ -169,11 +161,12 @@ export class Shipper {
     }).finally(() => (this.wake = null));
   }
 
-  private take(batch: BatchLine[]): void {
+  private take(batch: PreparedBatch): void {
     this.current = null;
-    for (const line of batch) this.pendingBytes -= lineCost(line);
-    this.head += batch.length;
-    this.sent += batch.length;
+    const end = this.head + batch.count;
+    for (let i = this.head; i < end; i++) this.pendingBytes -= memoryCost(this.queue[i]!);
+    this.head = end;
+    this.sent += batch.count;
     this.batchNumber++;
     // Drop what was sent now and then, so the queue's memory follows what is still waiting.
     if (this.head > 10_000 && this.head * 2 > this.queue.length) {

@@ -23,6 +23,9 @@ export interface WrapOptions {
 /** Retries of the create: few, since the command waits for it. */
 const CREATE_RETRIES = 2;
 
+/** How much output may wait in memory for the daemon before new lines are dropped. */
+const OVERFLOW_MIB = 64;
+
 /**
  * Runs a command as a monitored run and answers the wrapper's exit code. The run is created,
  * then the command starts with the wrapper's stdin, environment and working directory; its
@@ -118,13 +121,19 @@ async function createRun(
 
 function shipperFor(client: StatusBoxClient, runId: number, warn: (text: string) => void) {
   const shipper: Shipper = new Shipper({
-    send: async (lines, key, signal) => {
+    send: async (batch, key, signal) => {
       // Once the daemon is known to be away, one quick try per round is enough.
       const retries = shipper.isHealthy ? undefined : 0;
-      await client.logBatch(runId, lines, { idempotencyKey: key, retries, signal });
+      await client.sendBatch(runId, batch, { idempotencyKey: key, retries, signal });
     },
     onFailure: (error) =>
       warn(`${describe(error)}; the command goes on, its output may not all be reported`),
+    onOverflow: () =>
+      warn(
+        `the daemon is not keeping up: ${OVERFLOW_MIB} MiB of output lines are waiting, and ` +
+          "lines beyond that are not reported (the command goes on; the end message counts them)",
+      ),
+    maxPendingBytes: OVERFLOW_MIB * 1024 * 1024,
   });
   return shipper;
 }
