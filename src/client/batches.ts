@@ -39,6 +39,7 @@ export function toLines(items: LogItem[]): BatchLine[] {
 
 const HEAD = '{"messages":[';
 const TAIL = "]}";
+const FRAMING = HEAD.length + TAIL.length;
 
 /**
  * The next batch of `lines` from index `from` (before `to`): as many as fit in
@@ -52,16 +53,27 @@ export function prepareBatch(
   to = lines.length,
 ): PreparedBatch {
   const items: string[] = [];
-  let bytes = HEAD.length + TAIL.length;
+  // A UTF-16 unit is at most 3 bytes of UTF-8, so bytes are counted only once that bound
+  // nears the limit: counting costs a native call per line, as much as serialising it.
+  let units = FRAMING;
+  let bytes = -1;
   for (let i = from; i < to && items.length < MAX_BATCH_ITEMS; i++) {
-    const line = lines[i]!;
-    const message = JSON.stringify(line.message);
-    const item =
-      line.stream === null ? message : `{"message":${message},"stream":"${line.stream}"}`;
-    const size = Buffer.byteLength(item) + 1; // and its comma
-    if (items.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+    const item = itemOf(lines[i]!);
+    if (bytes < 0 && (units + item.length + 1) * 3 > MAX_BATCH_BYTES) {
+      bytes = FRAMING + items.length + Buffer.byteLength(items.join(""));
+    }
+    if (bytes >= 0) {
+      const size = Buffer.byteLength(item) + 1; // and its comma
+      if (items.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+      bytes += size;
+    }
     items.push(item);
-    bytes += size;
+    units += item.length + 1;
   }
   return { body: HEAD + items.join(",") + TAIL, count: items.length };
+}
+
+function itemOf(line: BatchLine): string {
+  const message = JSON.stringify(line.message);
+  return line.stream === null ? message : `{"message":${message},"stream":"${line.stream}"}`;
 }
