@@ -37,6 +37,9 @@ const OBEYED =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const SHOWN =
   "a\\x1b[2Jb\\x1b]52;c;b3duZWQ=\\x07c\\x1b]0;title\\x07d\\x00e\\x9bf\\u202eg\\u2066h\\u2069i\\u200fj";
+/** What a job or key name may still carry: names refuse control characters, not bidi ones. */
+const HOSTILE_NAME = "run\u202eg\u2066h\u2069i\u200fj";
+const NAME_SHOWN = "run\\u202eg\\u2066h\\u2069i\\u200fj";
 
 describe("terminalSafe", () => {
   test("shows escapes, controls and bidi controls as visible escapes", () => {
@@ -142,7 +145,12 @@ describe("statusbox job show", () => {
   afterAll(() => daemon.close());
 
   test("prints a run's name, messages and events with their controls visible", async () => {
-    const created = await daemon.post("/api/jobs", { name: HOSTILE, timeoutSeconds: 60 });
+    const created = await daemon.post("/api/jobs", {
+      name: HOSTILE_NAME,
+      version: HOSTILE,
+      timeoutSeconds: 60,
+    });
+    expect(created.status).toBe(200);
     const { id } = (await created.json()) as { id: number };
     await daemon.post(`/api/jobs/${id}`, { message: `line\n${HOSTILE}` });
     await daemon.post(`/api/jobs/${id}/fail`, { message: HOSTILE });
@@ -150,13 +158,15 @@ describe("statusbox job show", () => {
     const text = await runStatusbox(["job", "show", String(id)], { env });
     expect(text.code).toBe(0);
     expect(text.stdout).not.toMatch(OBEYED);
-    expect(text.stdout).toContain(`name      ${SHOWN}\n`);
+    expect(text.stdout).toContain(`name      ${NAME_SHOWN}\n`);
+    expect(text.stdout).toContain(`version   ${SHOWN}\n`);
     expect(text.stdout).toContain(`message   ${SHOWN}\n`);
     expect(text.stdout).toContain(`line\\n${SHOWN}\n`);
 
     const json = await runStatusbox(["job", "show", String(id), "--json"], { env });
     expect(json.stdout).not.toMatch(OBEYED);
-    expect(JSON.parse(json.stdout).job.name).toBe(HOSTILE);
+    expect(JSON.parse(json.stdout).job.name).toBe(HOSTILE_NAME);
+    expect(JSON.parse(json.stdout).job.version).toBe(HOSTILE);
   });
 });
 
@@ -164,8 +174,7 @@ describe("statusbox keys list", () => {
   test("shows a key's name with its controls visible", async () => {
     const dir = makeTempDir();
     const db = join(dir.path, "keys.db");
-    // Arguments cannot hold NUL; everything else of HOSTILE can.
-    const name = HOSTILE.replace("\x00", "");
+    const name = HOSTILE_NAME;
     try {
       const created = await runStatusbox(["keys", "create", "--name", name, "--db", db]);
       expect(created.code).toBe(0);
@@ -173,7 +182,7 @@ describe("statusbox keys list", () => {
       const listed = await runStatusbox(["keys", "list", "--db", db]);
       expect(listed.code).toBe(0);
       expect(listed.stdout).not.toMatch(OBEYED);
-      expect(listed.stdout).toContain(SHOWN.replace("\\x00", ""));
+      expect(listed.stdout).toContain(NAME_SHOWN);
     } finally {
       dir.cleanup();
     }
