@@ -39,7 +39,10 @@ export interface DaemonOptions {
   metricsOpenOnLoopback?: boolean;
   /** The alert channels of the config file's [[alerts]]. */
   alerts?: readonly AlertChannel[];
-  /** Told the secret created on the first start of an empty database, before serving. */
+  /**
+   * Told the secret created on the first start of an empty database, once the daemon listens
+   * and before its ready line; a start that fails creates no key.
+   */
   onFirstKey?: (secret: string) => void;
   /** The config file's [[schedules]]; the stored ones from the file are made these. */
   schedules?: readonly DeclaredSchedule[];
@@ -88,8 +91,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const walSync = full ? new WalSync(db.filename) : null;
   const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const keys = new KeyService(new KeyStore(db), clock);
-  const firstKey = bootstrapKeys(keys, options.ensureKey);
-  if (firstKey) options.onFirstKey?.(firstKey);
 
   let runs: RunService;
   const scheduler = new DeadlineScheduler({
@@ -158,6 +159,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await stopBackground();
     throw error;
   }
+
+  // Only once the port is ours: a start that cannot listen must leave no first key behind,
+  // whose secret only that failed start's output would hold. No request is handled before
+  // this synchronous step ends, so none meets a database without the key.
+  let firstKey: string | null;
+  try {
+    firstKey = bootstrapKeys(keys, options.ensureKey);
+  } catch (error) {
+    await server.stop(true);
+    await stopBackground();
+    throw error;
+  }
+  if (firstKey) options.onFirstKey?.(firstKey);
 
   const url = `http://${formatHost(server.hostname ?? options.host)}:${server.port}`;
   logger.info("statusbox ready", {
@@ -230,7 +244,10 @@ async function expireAndLog(
   } catch (error) {
     // The runs are still open in the database: try again in a second. Their finishedAt will
     // still be their deadline, however late the retry succeeds.
-    logger.error("could not mark runs timed out; retrying", { runs: ids.length, error: String(error) });
+    logger.error("could not mark runs timed out; retrying", {
+      runs: ids.length,
+      error: String(error),
+    });
     for (const id of ids) scheduler.schedule(id, clock.now() + 1000);
   }
 }

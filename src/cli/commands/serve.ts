@@ -13,7 +13,8 @@ export const serveCommand: Command = {
   usage: `Usage: statusbox serve [options]
 
 Serves the StatusBox API on an embedded SQLite database. On the first start of an empty
-database it creates an API key and prints it once on stdout.
+database it creates an API key once it listens, and prints it once on stdout; a start that
+fails creates none.
 
 Options:
   --host HOST          address to listen on (STATUSBOX_HOST, default ${DEFAULT_HOST})
