@@ -183,6 +183,7 @@ describe("statusbox alerts log", () => {
     const dir = makeTempDir();
     try {
       const db = join(dir.path, "empty.db");
+      expect((await runStatusbox(["keys", "create", "--db", db])).code).toBe(0);
       const empty = await runStatusbox(["alerts", "log", "--db", db]);
       expect(empty).toMatchObject({ code: 0, stdout: "No delivery attempts yet.\n" });
 

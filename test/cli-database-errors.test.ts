@@ -86,7 +86,8 @@ describe("a --db that cannot be opened", () => {
     chmodSync(locked, 0o555);
     const prefix = isRoot ? AS_NOBODY : [];
     for (const db of [join(locked, "new.db"), join(locked, "sub", "new.db")]) {
-      const proc = Bun.spawnSync([...prefix, ...statusboxCommand(), "keys", "list", "--db", db], {
+      const command = [...prefix, ...statusboxCommand(), "keys", "create", "--db", db];
+      const proc = Bun.spawnSync(command, {
         env: { ...process.env, HOME: "/tmp" },
       });
       expectOneLine(

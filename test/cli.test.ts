@@ -68,7 +68,9 @@ describe("keys", () => {
 
       const revoked = await runStatusbox(["keys", "revoke", "1", "--db", db]);
       expect(revoked.code).toBe(0);
-      expect((await runStatusbox(["keys", "list", "--db", db])).stdout).toMatch(/1\s+backup-host.*revoked/);
+      expect((await runStatusbox(["keys", "list", "--db", db])).stdout).toMatch(
+        /1\s+backup-host.*revoked/,
+      );
       const again = await runStatusbox(["keys", "revoke", "1", "--db", db]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("no active key with id 1");
@@ -78,11 +80,11 @@ describe("keys", () => {
     }
   });
 
-  test("the database and its folder are created, the file mode 0600", async () => {
+  test("keys create makes the database and its folder, the file mode 0600", async () => {
     const dir = makeTempDir();
     const db = join(dir.path, "nested/deeper/sb.db");
     try {
-      expect((await runStatusbox(["keys", "list", "--db", db])).code).toBe(0);
+      expect((await runStatusbox(["keys", "create", "--db", db])).code).toBe(0);
       expect(statSync(db).mode & 0o777).toBe(0o600);
     } finally {
       dir.cleanup();
@@ -98,7 +100,8 @@ describe("keys", () => {
       await runStatusbox(["keys", "create", "--name", "f", "--db", fromFlag], {
         env: { STATUSBOX_DB: fromEnv },
       });
-      const envKeys = (await runStatusbox(["keys", "list"], { env: { STATUSBOX_DB: fromEnv } })).stdout;
+      const envKeys = (await runStatusbox(["keys", "list"], { env: { STATUSBOX_DB: fromEnv } }))
+        .stdout;
       expect(envKeys).toContain(" e ");
       expect(envKeys).not.toContain(" f ");
     } finally {
@@ -117,8 +120,9 @@ describe("keys", () => {
       old.close();
       expect((await runStatusbox(["keys", "list", "--db", path])).code).toBe(0);
       const upgraded = new Database(path);
-      expect((upgraded.query("PRAGMA user_version").get() as { user_version: number }).user_version)
-        .toBe(SCHEMA_VERSION);
+      expect(
+        (upgraded.query("PRAGMA user_version").get() as { user_version: number }).user_version,
+      ).toBe(SCHEMA_VERSION);
       upgraded.close();
     } finally {
       dir.cleanup();
@@ -131,7 +135,9 @@ describe("serve", () => {
     const dir = makeTempDir();
     const db = join(dir.path, "serve.db");
     try {
-      const first = await spawnDaemon(db, { env: { STATUSBOX_API_KEY: "sbx_operator_chosen_secret" } });
+      const first = await spawnDaemon(db, {
+        env: { STATUSBOX_API_KEY: "sbx_operator_chosen_secret" },
+      });
       expect(first.firstKey).toBeNull(); // the operator's key exists, so none is created
       const response = await fetch(`${first.url}/api/jobs`, {
         headers: { authorization: "ApiKey sbx_operator_chosen_secret" },

@@ -21,11 +21,19 @@ export interface OpenOptions {
   /** How long a statement waits for another connection's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
   durability?: Durability;
+  /**
+   * false: a missing file is refused, not created. For commands that would only find an empty
+   * database (keys list, alerts log): a mistyped --db must not leave a new file behind.
+   */
+  create?: boolean;
 }
 
+/** Why a missing database is refused, with what would create it. */
+const MISSING_DATABASE = "no such file ('statusbox serve' or 'keys create' creates one)";
+
 /**
- * Opens (creating when missing) the database for reading and writing, with its folder,
- * mode 0600, WAL journaling, and the schema brought up to date. Throws DatabaseOpenError,
+ * Opens (creating when missing, unless `create` is false) the database for reading and
+ * writing, with its folder, mode 0600, WAL journaling, and the schema brought up to date. Throws DatabaseOpenError,
  * with a sentence saying why, for anything it cannot use; a SQLite file of another
  * application is refused before anything is written to it.
  *
@@ -34,6 +42,9 @@ export interface OpenOptions {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const absolute = resolve(path);
+  if (options.create === false && !existsSync(absolute)) {
+    throw new DatabaseOpenError(absolute, MISSING_DATABASE);
+  }
   let db: Database | undefined;
   try {
     createPrivateFile(absolute);

@@ -92,14 +92,16 @@ outcome (delivered, failed: will be retried, permanent failure), status code, du
 error; then how many alerts are still waiting to be delivered.
 
 Options:
-  --db PATH        database file (STATUSBOX_DB, default ./statusbox.db)
+  --db PATH        database file (STATUSBOX_DB, default ./statusbox.db); refused when
+                   missing
   --limit N        how many attempts to list, 1 to 1000 (default 50)
   --channel NAME   only this channel's attempts
 `,
   options: { ...DB_OPTION, limit: { type: "string" }, channel: { type: "string" } },
   async run(args, io) {
     const limit = parseLimit(stringOption(args, "limit") ?? "50");
-    const db = openDatabase(dbPathOf(args));
+    // Read only: a missing file would only be made to say there is nothing in it.
+    const db = openDatabase(dbPathOf(args), { create: false });
     try {
       const entries = recentDeliveries(db, { limit, channel: stringOption(args, "channel") });
       const pending = pendingAlerts(db);

@@ -8,9 +8,16 @@ import { stringOption, UsageError, type Command, type ParsedArgs } from "../comm
 import { MAX_NAME_CHARACTERS, characterCount } from "../../domain/job-name.ts";
 import { formatTable } from "../format-table.ts";
 
-/** Opens the database for one key command and closes it whatever happens. */
-function withKeys<T>(args: ParsedArgs, work: (keys: KeyService) => T): T {
-  const db = openDatabase(dbPathOf(args));
+/**
+ * Opens the database for one key command and closes it whatever happens. Only `create` may
+ * make a missing database: listing or revoking in a new one could only find nothing.
+ */
+function withKeys<T>(
+  args: ParsedArgs,
+  work: (keys: KeyService) => T,
+  options: { create: boolean } = { create: false },
+): T {
+  const db = openDatabase(dbPathOf(args), options);
   try {
     return work(new KeyService(new KeyStore(db), systemClock));
   } finally {
@@ -19,6 +26,8 @@ function withKeys<T>(args: ParsedArgs, work: (keys: KeyService) => T): T {
 }
 
 const DB_HELP = "  --db PATH      database file (STATUSBOX_DB, default ./statusbox.db)";
+const DB_CREATED = `${DB_HELP},\n                 created when missing`;
+const DB_MUST_EXIST = `${DB_HELP};\n                 refused when missing`;
 
 export const keysCreateCommand: Command = {
   path: ["keys", "create"],
@@ -31,13 +40,15 @@ KEY=$(statusbox keys create | tail -n1) works; only its SHA-256 is stored.
 Options:
   --name NAME    a label to recognise the key by, 1 to 64 characters (default "unnamed")
   --read-only    the key may read but not write (403 on writes)
-${DB_HELP}
+${DB_CREATED}
 `,
   options: { ...DB_OPTION, name: { type: "string" }, "read-only": { type: "boolean" } },
   async run(args, io) {
     const name = keyNameOf(stringOption(args, "name"));
     const scope = args.values["read-only"] === true ? "read" : "write";
-    const { key, secret } = withKeys(args, (keys) => keys.create(name, scope));
+    const { key, secret } = withKeys(args, (keys) => keys.create(name, scope), {
+      create: true,
+    });
     const label = terminalSafe(key.name);
     io.stdout(`Created ${scope} key ${key.id} (${label}). Its secret, shown only once:\n`);
     io.stdout(`${secret}\n`);
@@ -53,7 +64,7 @@ export const keysListCommand: Command = {
 Lists every key with its id, name, scope, creation time, last use and revocation.
 
 Options:
-${DB_HELP}
+${DB_MUST_EXIST}
 `,
   options: { ...DB_OPTION },
   async run(args, io) {
@@ -80,7 +91,7 @@ export const keysRevokeCommand: Command = {
 Revokes the key at once: a running daemon refuses it from the next request on.
 
 Options:
-${DB_HELP}
+${DB_MUST_EXIST}
 `,
   options: { ...DB_OPTION },
   positionals: { min: 1, max: 1 },

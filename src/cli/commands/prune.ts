@@ -31,6 +31,7 @@ Options:
   --max-events-per-run N    events kept per run (STATUSBOX_MAX_EVENTS_PER_RUN,
                             [retention] max_events_per_run, default 10000)
   --db PATH                 database file (STATUSBOX_DB, [server] db, default ./statusbox.db)
+                            refused when missing
   --config PATH             config file (STATUSBOX_CONFIG, default ./statusbox.toml)
 `,
   options: {
@@ -52,7 +53,8 @@ Options:
     const policy = resolveRetention(args, config);
     policy.days = olderThan(args) ?? policy.days;
 
-    const db = openDatabase(dbPath);
+    // Nothing to prune in a database that is not there: a mistyped --db creates no file.
+    const db = openDatabase(dbPath, { create: false });
     const writes = new WriteQueue(db);
     try {
       const pruner = new Pruner({ db, writes, clock: systemClock, policy });
