@@ -219,12 +219,12 @@ describe("statusbox job commands", () => {
       [["start", "--timeout", "5"], "--name is required"],
       [["start", "--name", "x", "--timeout=-1"], "--timeout must be a number"],
       [["log", "abc", "hi"], "ID must be a job id (a positive whole number), not 'abc'"],
-      [["log", "1"], "missing argument"],
+      [["log", "1"], "the MESSAGE to log is missing"],
       [["log", "1", ""], "MESSAGE must not be empty"],
       [["complete", "1", "--exit-code", "256"], "--exit-code must be a whole number from 0 to 255"],
       [["fail", "0"], "ID must be a job id"],
       [["cancel", "1", "--message", ""], "--message must not be empty"],
-      [["show"], "missing argument"],
+      [["show"], "the ID of the run is missing"],
     ];
     for (const [args, message] of cases) {
       const result = await job(args);

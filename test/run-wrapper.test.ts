@@ -188,12 +188,13 @@ describe("statusbox run: arguments", () => {
       [["--name", "x", "--timeout", "0", "--", "echo", "ran"], "--timeout must be a number"],
       [["--name", "x", "--timeout", "ten", "--", "echo", "ran"], "--timeout must be a number"],
       [["--name", "n".repeat(65), "--timeout", "5", "--", "echo"], "--name must be at most 64"],
-      [["--name", "x", "--timeout", "5"], "missing argument"],
+      [["--name", "x", "--timeout", "5"], "the COMMAND to run is missing: give it after '--'"],
+      [["--name", "x", "--timeout", "5", "--"], "the COMMAND to run is missing"],
       [
         ["--name", "x", "--timeout", "5", "--url", "ftp://x", "--", "echo"],
         "--url must be an http",
       ],
-      [["--name", "x", "--timeout", "5", "--bogus", "--", "echo"], "Unknown option '--bogus'"],
+      [["--name", "x", "--timeout", "5", "--bogus", "--", "echo"], "run: unknown option --bogus\n"],
     ];
     for (const [args, message] of cases) {
       const wrapper = spawnStatusbox(["run", ...args], { env: daemonEnv(daemon) });

@@ -22,8 +22,11 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpecs;
-  /** How many positional arguments it takes; everything after `--` counts as positional. */
-  positionals?: { min: number; max: number };
+  /**
+   * How many positional arguments it takes; everything after `--` counts as positional.
+   * `missing[i]` is the sentence for a command line that stops before argument i.
+   */
+  positionals?: { min: number; max: number; missing?: string[] };
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 

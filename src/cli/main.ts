@@ -1,10 +1,8 @@
-import { parseArgs } from "node:util";
 import { COMMANDS } from "./commands/index.ts";
 import { UsageError, type CliIO, type Command, type ParsedArgs } from "./command.ts";
+import { isParseArgsError, parseCommandArgs } from "./parse-args.ts";
 import { DatabaseOpenError } from "../storage/open-errors.ts";
 import { VERSION } from "../version.ts";
-
-const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(" ").length));
@@ -80,13 +78,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(parsed, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`statusbox ${command.path.join(" ")}: ${(error as Error).message}\n\n${command.usage}`);
+      io.stderr(
+        `statusbox ${command.path.join(" ")}: ${(error as Error).message}\n\n${command.usage}`,
+      );
       return 2;
     }
     // Every command that opens the database says why it could not in the same one line.
     if (error instanceof DatabaseOpenError) {
-      const from =
-        parsed && dbFromEnvironment(parsed) ? " (the path comes from STATUSBOX_DB)" : "";
+      const from = parsed && dbFromEnvironment(parsed) ? " (the path comes from STATUSBOX_DB)" : "";
       io.stderr(`statusbox: cannot open database ${error.path}: ${error.reason}${from}\n`);
       return 1;
     }
@@ -115,27 +114,3 @@ const unknownIn = (group: string, word: string) =>
   word.startsWith("-")
     ? `statusbox ${group}: a command is missing before '${word}'`
     : `statusbox: unknown command '${group} ${word}'`;
-
-function parseCommandArgs(command: Command, rest: string[]) {
-  const parsed = parseArgs({
-    args: rest,
-    options: { ...command.options, ...HELP_OPTION },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (parsed.values.help === true) return parsed;
-
-  const limits = command.positionals ?? { min: 0, max: 0 };
-  if (parsed.positionals.length < limits.min) {
-    throw new UsageError("missing argument");
-  }
-  if (parsed.positionals.length > limits.max) {
-    throw new UsageError(`unexpected argument '${parsed.positionals[limits.max]}'`);
-  }
-  return parsed;
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-}

@@ -78,7 +78,11 @@ ${CONNECTION_HELP}
 ${EXIT_NOTE}
 `,
   options: { ...CONNECTION_OPTIONS },
-  positionals: { min: 2, max: 2 },
+  positionals: {
+    min: 2,
+    max: 2,
+    missing: ["the ID of the run is missing", "the MESSAGE to log is missing ('-' for stdin)"],
+  },
   async run(args, io) {
     const id = jobIdOf(args.positionals[0]!);
     const message = args.positionals[1]!;
@@ -135,7 +139,7 @@ ${EXIT_NOTE}
       message: { type: "string" },
       "exit-code": { type: "string" },
     },
-    positionals: { min: 1, max: 1 },
+    positionals: { min: 1, max: 1, missing: ["the ID of the run is missing"] },
     async run(args, io) {
       const id = jobIdOf(args.positionals[0]!);
       const exitCode = exitCodeOf(args);
@@ -166,7 +170,7 @@ ${CONNECTION_HELP}
 ${EXIT_NOTE}
 `,
   options: { ...CONNECTION_OPTIONS, json: { type: "boolean" } },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 1, missing: ["the ID of the run is missing"] },
   async run(args, io) {
     const id = jobIdOf(args.positionals[0]!);
     return talk("show", args, io, async (client) => {

@@ -94,7 +94,7 @@ Options:
 ${DB_MUST_EXIST}
 `,
   options: { ...DB_OPTION },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 1, missing: ["the ID of the key to revoke is missing"] },
   async run(args, io) {
     const raw = args.positionals[0]!;
     if (!/^\d+$/.test(raw)) throw new UsageError(`ID must be a key id number, not '${raw}'`);

@@ -40,7 +40,11 @@ Example:
 The daemon defaults to ${DEFAULT_URL}.
 `,
   options: { ...JOB_SPEC_OPTIONS, ...CONNECTION_OPTIONS },
-  positionals: { min: 1, max: Infinity },
+  positionals: {
+    min: 1,
+    max: Infinity,
+    missing: ["the COMMAND to run is missing: give it after '--' (-- COMMAND [ARGS...])"],
+  },
   async run(args) {
     const job = jobSpecOf(args);
     const client = clientFor(args);

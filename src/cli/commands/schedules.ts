@@ -96,7 +96,7 @@ ${EXIT_NOTE}
     every: { type: "string" },
     grace: { type: "string" },
   },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 1, missing: ["the NAME of the schedule is missing"] },
   async run(args, io) {
     const name = args.positionals[0]!;
     if (name === "") throw new UsageError("NAME must not be empty");
@@ -125,7 +125,7 @@ ${CONNECTION_HELP}
 ${EXIT_NOTE}
 `,
   options: { ...CONNECTION_OPTIONS },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 1, missing: ["the NAME of the schedule is missing"] },
   async run(args, io) {
     const name = args.positionals[0]!;
     return talk("delete", args, io, async (client) => {
