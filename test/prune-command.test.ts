@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeReport } from "../src/cli/commands/prune.ts";
 import { systemClock } from "../src/domain/clock.ts";
-import { DAY_MS } from "../src/retention/policy.ts";
+import { DAY_MS, describeDays } from "../src/retention/policy.ts";
 import { Pruner } from "../src/retention/pruner.ts";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
@@ -104,10 +104,12 @@ describe("statusbox prune", () => {
   });
 
   test("a bad --older-than is refused with the usage and exit code 2", async () => {
-    for (const bad of ["30", "thirty days", "0d", "-1d"]) {
+    for (const bad of ["30", "thirty days", "-1d", "1s", "90s"]) {
       const result = await runStatusbox(["prune", `--older-than=${bad}`, "--db", t.dbPath]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain("--older-than must be a number and a unit");
+      expect(result.stderr).toContain(
+        `--older-than must be a number and a unit of m, h, d or w (90m, 12h, 30d, 2w), not '${bad}'`,
+      );
       expect(result.stderr).toContain("Usage: statusbox prune");
     }
     const zero = await runStatusbox(["prune", "--max-events-per-run", "0", "--db", t.dbPath]);
@@ -116,8 +118,8 @@ describe("statusbox prune", () => {
     expect(runIds()).toHaveLength(4);
   });
 
-  test("an age beyond 100 years is a usage error naming the range, and nothing is removed", async () => {
-    for (const bad of ["99999999999d", "36501d", "999999999999999w"]) {
+  test("an age of 0 or beyond 100 years is a usage error naming the range; nothing is removed", async () => {
+    for (const bad of ["0d", "0m", "0.0w", "99999999999d", "36501d", "999999999999999w"]) {
       const result = await runStatusbox(["prune", "--older-than", bad, "--db", t.dbPath]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
@@ -159,7 +161,9 @@ describe("statusbox prune", () => {
   test("a --db that cannot be opened is one clear error, exit 1", async () => {
     const result = await runStatusbox(["prune", "--db", t.dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`statusbox: cannot open database ${t.dir}: that path is a folder`);
+    expect(result.stderr).toContain(
+      `statusbox: cannot open database ${t.dir}: that path is a folder`,
+    );
     expect(result.stderr).not.toContain("    at ");
   });
 
@@ -198,4 +202,14 @@ test("the report counts the alerts it removed, and says nothing of alerts when t
     "removed 3 alerts settled before 2026-01-01T00:00:00.000Z, with 7 delivery attempts",
   );
   expect(describeReport("x.db", { ...report, alertsDeleted: 0 }, 30, 10)).not.toContain("alert");
+});
+
+test("an age reads in the largest whole unit, down to seconds for a fraction of a minute", () => {
+  expect(describeDays(30)).toBe("30 days");
+  expect(describeDays(1)).toBe("1 day");
+  expect(describeDays(0.5)).toBe("12 hours");
+  expect(describeDays(90 / (24 * 60))).toBe("1.5 hours");
+  expect(describeDays(1 / (24 * 60))).toBe("1 minute");
+  // --retention-days takes fractions of a day: 0.0005 days is 43.2 seconds.
+  expect(describeDays(0.0005)).toBe("43.2 seconds");
 });

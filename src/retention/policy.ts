@@ -23,8 +23,8 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export const MAX_AGE_DAYS = 36_500;
 
+/** Minutes at the least: retention is a matter of minutes to years, never of seconds. */
 const UNIT_MS: Record<string, number> = {
-  s: 1000,
   m: 60 * 1000,
   h: 60 * 60 * 1000,
   d: DAY_MS,
@@ -33,22 +33,28 @@ const UNIT_MS: Record<string, number> = {
 
 /**
  * Reads an age such as `30d`, `12h`, `90m`, `2w` or `1.5d` into days. Answers null for
- * anything else (no unit, zero, negative, garbage), so the caller can name its own flag.
+ * anything that is not a number and a unit (no unit, seconds, a sign, garbage), so the caller
+ * can name its own flag; a zero or a huge number is read, for the caller's range check.
  */
 export function parseAgeDays(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*([mhdw])$/.exec(text.trim());
   if (!match) return null;
-  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
-  return ms > 0 && Number.isFinite(ms) ? ms / DAY_MS : null;
+  return (Number(match[1]) * UNIT_MS[match[2]!]!) / DAY_MS;
 }
 
-/** `60 days`, `12 hours`, `1.5 days`: how an age reads in the CLI's output. */
+/**
+ * `60 days`, `12 hours`, `1.5 days`, `30 seconds`: how an age reads in the CLI's output. Seconds
+ * only for a fraction of a minute, which `--retention-days` (a fraction of a day) can give.
+ */
 export function describeDays(days: number): string {
-  if (days >= 1) return `${trim(days)} day${days === 1 ? "" : "s"}`;
   const hours = days * 24;
-  if (hours >= 1) return `${trim(hours)} hour${hours === 1 ? "" : "s"}`;
   const minutes = hours * 60;
-  return `${trim(minutes)} minute${minutes === 1 ? "" : "s"}`;
+  if (days >= 1) return plural(days, "day");
+  if (hours >= 1) return plural(hours, "hour");
+  if (minutes >= 1) return plural(minutes, "minute");
+  return plural(minutes * 60, "second");
 }
+
+const plural = (n: number, unit: string) => `${trim(n)} ${unit}${trim(n) === "1" ? "" : "s"}`;
 
 const trim = (n: number) => String(Math.round(n * 100) / 100);

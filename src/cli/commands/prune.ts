@@ -24,13 +24,14 @@ in small batches that interleave with the daemon's writes. Freed space is reused
 data; the file itself does not shrink.
 
 Options:
-  --older-than AGE          a number and a unit: 30d, 12h, 90m, 2w, at most 36500d
+  --older-than AGE          a number and a unit of minutes, hours, days or weeks:
+                            90m, 12h, 30d, 2w; more than 0, at most 36500d
                             (default: the retention, --retention-days /
                             STATUSBOX_RETENTION_DAYS / [retention] days, 60d)
   --retention-days DAYS     the same in days
   --max-events-per-run N    events kept per run (STATUSBOX_MAX_EVENTS_PER_RUN,
                             [retention] max_events_per_run, default 10000)
-  --db PATH                 database file (STATUSBOX_DB, [server] db, default ./statusbox.db)
+  --db PATH                 database file (STATUSBOX_DB, [server] db, default ./statusbox.db);
                             refused when missing
   --config PATH             config file (STATUSBOX_CONFIG, default ./statusbox.toml)
 `,
@@ -78,10 +79,11 @@ function olderThan(args: ParsedArgs): number | null {
   const days = parseAgeDays(text);
   if (days === null) {
     throw new UsageError(
-      `--older-than must be a number and a unit (30d, 12h, 90m, 2w), not '${text}'`,
+      `--older-than must be a number and a unit of m, h, d or w (90m, 12h, 30d, 2w), ` +
+        `not '${text}'`,
     );
   }
-  if (days > MAX_AGE_DAYS) {
+  if (!(days > 0) || days > MAX_AGE_DAYS) {
     throw new UsageError(
       `--older-than must be more than 0 and at most ${MAX_AGE_DAYS}d (100 years), not '${text}'`,
     );
