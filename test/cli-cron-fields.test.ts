@@ -3,13 +3,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/main.ts";
 import { ConfigError, loadConfigFile } from "../src/config/config-file.ts";
+import { specOf } from "../src/schedules/spec.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const dir = makeTempDir();
 afterAll(() => dir.cleanup());
 
 const rule = (count: number) =>
-  `is not a valid cron expression: it has ${count} fields; 5 are accepted ` +
+  `is not a valid cron expression: it has ${count} field${count === 1 ? "" : "s"}; 5 are accepted ` +
   "(minute hour day-of-month month day-of-week), or 6 with seconds first " +
   "(second minute hour day-of-month month day-of-week)";
 
@@ -39,6 +40,8 @@ describe("a cron expression with the wrong number of fields", () => {
     for (const [cron, count] of [
       ["0 0 3 * * * *", 7],
       ["* * * * * * * *", 8],
+      ["0 3 * *", 4],
+      ["* *", 2],
     ] as const) {
       // No daemon runs at this URL: the check happens before any request.
       const result = await cli(
@@ -55,8 +58,27 @@ describe("a cron expression with the wrong number of fields", () => {
     }
   });
 
-  test("the config file names the table and says the same", () => {
+  test("the config file names the table and says the same, for too many or too few", () => {
     expect(configError("0 0 3 * * * *")).toEndWith(`schedules[1].cron ${rule(7)}`);
+    expect(configError("0 3 * *")).toEndWith(`schedules[1].cron ${rule(4)}`);
+    expect(configError("daily")).toEndWith(`schedules[1].cron ${rule(1)}`);
+  });
+
+  test("the API's rule is the config file's: the same sentence from specOf", () => {
+    for (const [cron, count] of [
+      ["0 0 3 * * * *", 7],
+      ["* *", 2],
+    ] as const) {
+      expect(specOf({ cron })).toEqual({ error: `cron ${rule(count)}` });
+    }
+  });
+
+  test("config check refuses a 7-field cron with the sentence, exit 1", async () => {
+    const path = join(dir.path, "seven.toml");
+    writeFileSync(path, `[[schedules]]\nname = "n"\ncron = "0 0 3 * * * 2030"\n`);
+    const result = await cli("config", "check", "--config", path);
+    expect(result.code).toBe(1);
+    expect(result.firstLine).toBe(`statusbox config check: ${path}: schedules[0].cron ${rule(7)}`);
   });
 
   test("5 and 6 fields and nicknames still pass the count", () => {

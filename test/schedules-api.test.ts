@@ -116,8 +116,9 @@ describe("PUT, GET and DELETE /api/schedules/:name", () => {
     [
       "too few cron fields",
       { cron: "* *" },
-      "cron is not a valid cron expression: invalid configuration format ('* *'), " +
-        "exactly five, six, or seven space separated parts are required.",
+      "cron is not a valid cron expression: it has 2 fields; 5 are accepted " +
+        "(minute hour day-of-month month day-of-week), or 6 with seconds first " +
+        "(second minute hour day-of-month month day-of-week)",
     ],
     ["a cron that never matches", { cron: "0 0 30 2 *" }, "cron '0 0 30 2 *' never matches a time"],
     [

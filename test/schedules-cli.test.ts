@@ -83,7 +83,7 @@ describe("statusbox schedules", () => {
   });
 
   test("the daemon's refusal of a bad schedule is printed with exit 1", async () => {
-    const result = await sb(["schedules", "set", "x", "--cron", "0 3 * *"]);
+    const result = await sb(["schedules", "set", "x", "--cron", "61 * * * *"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toStartWith(
       "statusbox schedules set: cron is not a valid cron expression",

@@ -4,15 +4,15 @@ import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
 import { alertsConfigSchema } from "../alerts/config.ts";
 import { MAX_AGE_DAYS } from "../retention/policy.ts";
-import { cronFieldsProblem } from "./cron-fields.ts";
 import { schedulesConfigSchema } from "../schedules/config.ts";
 
 export const DEFAULT_CONFIG_PATH = "./statusbox.toml";
 
 const positiveInt = (key: string) =>
-  z.number({ error: `${key} must be a number` }).int(`${key} must be a whole number`).positive(
-    `${key} must be greater than 0`,
-  );
+  z
+    .number({ error: `${key} must be a number` })
+    .int(`${key} must be a whole number`)
+    .positive(`${key} must be greater than 0`);
 
 const serverSection = z
   .strictObject({
@@ -119,23 +119,9 @@ export function loadConfigFile(path: string, from: string | null = null): Config
     throw new ConfigError(path, `line ${error.line}, column ${error.column}: ${reason}`);
   }
 
-  const cronProblem = scheduleCronProblem(parsed);
-  if (cronProblem !== null) throw new ConfigError(path, cronProblem);
   const result = configSchema.safeParse(parsed);
   if (result.success) return result.data;
   throw new ConfigError(path, describeIssue(result.error.issues[0]));
-}
-
-/** The first [[schedules]] cron expression with a wrong number of fields, as a sentence. */
-function scheduleCronProblem(parsed: unknown): string | null {
-  const tables = (parsed as { schedules?: unknown } | null)?.schedules;
-  if (!Array.isArray(tables)) return null;
-  for (const [index, table] of tables.entries()) {
-    const cron = (table as { cron?: unknown } | null)?.cron;
-    const problem = typeof cron === "string" ? cronFieldsProblem(cron) : null;
-    if (problem !== null) return `schedules[${index}].cron ${problem}`;
-  }
-  return null;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
@@ -146,7 +132,9 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
     return `unknown key '${prefix}${issue.keys[0]}'`;
   }
   // Our own messages already open with the key; zod's generic ones get it added.
-  return where === "" || issue.message.startsWith(where) ? issue.message : `${where}: ${issue.message}`;
+  return where === "" || issue.message.startsWith(where)
+    ? issue.message
+    : `${where}: ${issue.message}`;
 }
 
 /** The `--config` option, for the commands that read the file. */

@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { formatScheduleDuration, parseScheduleDuration } from "./duration.ts";
 import { jobNameProblem } from "../domain/job-name.ts";
+import { cronFieldsProblem } from "./cron-fields.ts";
 import type { ScheduleSpec } from "./schedule.ts";
 
 export const DEFAULT_TZ = "UTC";
@@ -58,8 +59,9 @@ export const scheduleFieldsShape = {
 
 /**
  * Turns the fields into a schedule, or answers the first mistake as one sentence that opens
- * with the field's name. A cron expression is parsed by croner in its time zone, and one
- * that never matches a time (`0 0 30 2 *`) is refused.
+ * with the field's name. A cron expression must have 5 fields or 6 (cronFieldsProblem), is
+ * parsed by croner in its time zone, and one that never matches a time (`0 0 30 2 *`) is
+ * refused. The API and the config file both come here, so they share every rule.
  */
 export function specOf(fields: ScheduleFields): ScheduleSpec | { error: string } {
   const hasCron = fields.cron !== undefined;
@@ -126,6 +128,8 @@ function isTimeZone(tz: string): boolean {
 
 function cronProblem(cron: string, tz: string): string | null {
   if (cron === "") return "cron must not be empty";
+  const fields = cronFieldsProblem(cron);
+  if (fields !== null) return `cron ${fields}`;
   let next: Date | null;
   try {
     next = new Cron(cron, { timezone: tz, paused: true, mode: "5-or-6-parts" }).nextRun();

@@ -1,7 +1,7 @@
 import type { StatusBoxClient } from "../../client/client.ts";
 import type { Schedule, ScheduleFields } from "../../client/types.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
-import { cronFieldsProblem } from "../../config/cron-fields.ts";
+import { cronFieldsProblem } from "../../schedules/cron-fields.ts";
 import { formatTable } from "../format-table.ts";
 import {
   CONNECTION_HELP,
