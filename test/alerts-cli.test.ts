@@ -97,6 +97,33 @@ url = "http://127.0.0.1:${down}/"
     }
   });
 
+  test("a command channel's outcome names its exit code, not a status", async () => {
+    const dir = makeTempDir();
+    const config = writeConfig(
+      dir.path,
+      `[[alerts]]
+name = "pager"
+type = "command"
+command = ["/bin/sh", "-c", "cat > /dev/null"]
+
+[[alerts]]
+name = "broken"
+type = "command"
+command = ["/bin/sh", "-c", "cat > /dev/null; exit 3"]
+`,
+    );
+    try {
+      const result = await runStatusbox(["alerts", "test", "--config", config]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^pager \(command\): delivered, exit 0, \d+ms\n$/);
+      expect(result.stderr).toMatch(
+        /^broken \(command\): failed, exit 3, \d+ms: exited with code 3/,
+      );
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   test("a receiver that is down is reported with its reason once", async () => {
     const dir = makeTempDir();
     const down = await closedPort();

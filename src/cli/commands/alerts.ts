@@ -22,8 +22,9 @@ export const alertsTestCommand: Command = {
 
 Sends a test alert (trigger "test", a made-up failed run named statusbox-test) on every
 [[alerts]] channel of the config file, or only on NAME, right away: no daemon and no
-outbox, and no retries. Prints each channel's outcome; exits 0 when every one delivered,
-1 otherwise.
+outbox, and no retries. Prints each channel's outcome with its HTTP status or SMTP reply
+(status 200), or for a command channel its exit code (exit 0); exits 0 when every one
+delivered, 1 otherwise.
 
 Options:
   --channel NAME   only this channel
@@ -39,7 +40,8 @@ Options:
       const began = performance.now();
       const result = await deliver(channel, testPayload(channel.name, Date.now()), neverAborted);
       const took = formatDuration(performance.now() - began);
-      const status = result.statusCode === null ? "" : `, status ${result.statusCode}`;
+      const status =
+        result.statusCode === null ? "" : `, ${codeWord(channel)} ${result.statusCode}`;
       const outcome = result.outcome.replace("_", " ");
       // The error may quote the receiver's answer: it is not ours to send to a terminal raw.
       const error = result.error === null ? "" : `: ${terminalSafe(result.error)}`;
@@ -54,6 +56,9 @@ Options:
 };
 
 const neverAborted = new AbortController().signal;
+
+/** A command channel's code is its exit code; the others' an HTTP status or SMTP reply. */
+const codeWord = (channel: AlertChannel) => (channel.type === "command" ? "exit" : "status");
 
 /** The channels to test, or null after printing why there are none. */
 function channelsToTest(args: ParsedArgs, io: CliIO): AlertChannel[] | null {
@@ -89,7 +94,8 @@ export const alertsLogCommand: Command = {
 
 Lists the most recent delivery attempts, newest first: when, channel, run, trigger,
 outcome (delivered, failed: will be retried, permanent failure), status code, duration and
-error; then how many alerts are still waiting to be delivered.
+error; then how many alerts are still waiting to be delivered. STATUS is the HTTP status or
+SMTP reply code, and a command channel's exit code.
 
 Options:
   --db PATH        database file (STATUSBOX_DB, default ./statusbox.db); refused when
