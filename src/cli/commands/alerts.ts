@@ -17,7 +17,7 @@ import { formatTable } from "../format-table.ts";
 
 export const alertsTestCommand: Command = {
   path: ["alerts", "test"],
-  summary: "Send a test alert on each channel (or one) and print the outcome",
+  summary: "Send a test alert on each channel and print the outcomes",
   usage: `Usage: statusbox alerts test [--channel NAME] [--config PATH]
 
 Sends a test alert (trigger "test", a made-up failed run named statusbox-test) on every

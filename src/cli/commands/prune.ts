@@ -14,7 +14,7 @@ import { stringOption, UsageError, type Command, type ParsedArgs } from "../comm
 
 export const pruneCommand: Command = {
   path: ["prune"],
-  summary: "Remove old runs and excess events now, and print what went",
+  summary: "Remove old runs and excess events now, and print the counts",
   usage: `Usage: statusbox prune [--older-than AGE] [--max-events-per-run N] [--db PATH]
 
 Does now what the daemon's retention does in the background: removes finished runs that

@@ -72,7 +72,7 @@ ${EXIT_NOTE}
 
 export const schedulesSetCommand: Command = {
   path: ["schedules", "set"],
-  summary: "Expect runs of a job name: by cron expression or every period",
+  summary: "Expect runs of a job name, by cron expression or period",
   usage: `Usage: statusbox schedules set NAME --cron EXPR [--tz ZONE] [--grace DURATION] [options]
        statusbox schedules set NAME --every DURATION [--grace DURATION] [options]
 

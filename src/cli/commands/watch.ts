@@ -12,7 +12,7 @@ const WINDOWS = ["1h", "24h", "7d", "all"] as const;
 
 export const watchCommand: Command = {
   path: ["watch"],
-  summary: "Live terminal UI over the database: runs, their events, counts",
+  summary: "Watch runs, their events and counts live in the terminal",
   usage: `Usage: statusbox watch [--db PATH] [options]
 
 Opens a full-screen view of the runs in the database, updated live while the daemon writes
