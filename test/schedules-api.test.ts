@@ -181,16 +181,26 @@ describe("missed runs show up everywhere runs do", () => {
     expect(list.jobs).toHaveLength(1);
     const [job] = list.jobs;
     missedId = job.id;
-    expect(job).toMatchObject({
+    // Every field, as the README's Schedules section states them.
+    expect(job).toEqual({
+      id: missedId,
       name: "hourly",
+      version: null,
       status: "missed",
+      timeoutSeconds: 0,
       createdAt: "2026-01-01T01:10:00.000Z",
+      deadlineAt: "2026-01-01T01:10:00.000Z",
       finishedAt: "2026-01-01T01:10:00.000Z",
       durationMs: 0,
+      reportedEndAt: null,
+      reportedDurationMs: null,
+      exitCode: null,
+      message: expect.stringMatching(/^no run started by 2026-01-01T01:10:00.000Z, expected at/),
+      eventCount: 1,
+      eventsDropped: 0,
       expectedAt: "2026-01-01T01:00:00.000Z",
       missedWindows: 1,
     });
-    expect(job.message).toStartWith("no run started by 2026-01-01T01:10:00.000Z");
     const byName = await (await get("/api/jobs?name=hourly")).json();
     expect(byName.jobs.map((j: { id: number }) => j.id)).toEqual([missedId]);
   });
