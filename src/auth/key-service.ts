@@ -2,7 +2,10 @@ import type { Clock } from "../domain/clock.ts";
 import type { ApiKey, KeyScope, KeyStore } from "../storage/key-store.ts";
 import { generateSecret, hashSecret } from "./secrets.ts";
 
-/** How stale `last used` may be: refreshing it on every request would double the writes. */
+/**
+ * How stale `last used` may be: refreshing it on every request would double the writes.
+ * `keys list --help` and the README state it (at most once a minute).
+ */
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**

@@ -61,7 +61,9 @@ export const keysListCommand: Command = {
   summary: "List API keys (never their secrets)",
   usage: `Usage: statusbox keys list [--db PATH]
 
-Lists every key with its id, name, scope, creation time, last use and revocation.
+Lists every key with its id, name, scope, creation time, last use and revocation. The
+daemon writes a key's last use at most once a minute, so LAST USED may be up to a minute
+behind its latest request.
 
 Options:
 ${DB_MUST_EXIST}
