@@ -21,7 +21,8 @@ Options:
       const settings = resolveServeSettings(args);
       if (settings.configPath === null) {
         io.stderr(
-          "statusbox config check: no config file (--config, STATUSBOX_CONFIG or ./statusbox.toml)\n",
+          "statusbox config check: no config file " +
+            "(--config, STATUSBOX_CONFIG or ./statusbox.toml)\n",
         );
         return 1;
       }

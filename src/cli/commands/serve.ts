@@ -18,7 +18,8 @@ fails creates none.
 
 Options:
   --host HOST          address to listen on (STATUSBOX_HOST, default ${DEFAULT_HOST})
-  --port PORT          port to listen on, 0 for any free port (STATUSBOX_PORT, default ${DEFAULT_PORT})
+  --port PORT          port to listen on, 0 for any free port (STATUSBOX_PORT,
+                       default ${DEFAULT_PORT})
   --db PATH            database file, created when missing (STATUSBOX_DB, default ./statusbox.db)
   --config PATH        config file (STATUSBOX_CONFIG, default ./statusbox.toml when it exists)
   --durability MODE    full: a 200 survives power loss; normal: it survives a crash of the
