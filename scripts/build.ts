@@ -27,7 +27,9 @@ const devtoolsStub: Bun.BunPlugin = {
 };
 
 const result = await Bun.build({
-  entrypoints: ["src/main.ts"],
+  // The checkpoint thread is started from its own file (src/storage/checkpointer.ts), so the
+  // binary must carry that file as a module of its own.
+  entrypoints: ["src/main.ts", "src/storage/checkpoint-worker.ts"],
   compile: { outfile },
   minify: true,
   // Compiled to bytecode, the binary skips parsing its JavaScript at each start: measured,

@@ -17,6 +17,7 @@ import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
 import { NameView } from "./schedules/name-view.ts";
 import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
 import { createSchedules, type Schedules } from "./schedules/setup.ts";
+import { Checkpointer } from "./storage/checkpointer.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
 import { WalSync } from "./storage/wal-sync.ts";
@@ -89,6 +90,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const full = (options.durability ?? "full") === "full";
   const db = openDatabase(options.dbPath, { durability: "normal", busyTimeoutMs: 0 });
   const walSync = full ? new WalSync(db.filename) : null;
+  const checkpointer = new Checkpointer(db, {
+    onError: (message) => logger.error("background checkpoints failing", { error: message }),
+    onRecovered: () => logger.info("background checkpoints working again"),
+  });
   const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const keys = new KeyService(new KeyStore(db), clock);
 
@@ -139,6 +144,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await metrics.close();
     await alerts.dispatcher.stop();
     await writes.close();
+    await checkpointer.stop();
     walSync?.close();
     db.close();
   };

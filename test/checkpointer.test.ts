@@ -1,0 +1,96 @@
+import type { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, renameSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Checkpointer } from "../src/storage/checkpointer.ts";
+import { openDatabase } from "../src/storage/database.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+let dir: ReturnType<typeof makeTempDir> | null = null;
+let db: Database | null = null;
+afterEach(() => {
+  db?.close();
+  db = null;
+  dir?.cleanup();
+  dir = null;
+});
+
+function open(): { db: Database; path: string } {
+  dir = makeTempDir();
+  const path = join(dir.path, "statusbox.db");
+  db = openDatabase(path, { durability: "normal" });
+  return { db, path };
+}
+
+/** Inserts runs whose rows fill about `pages` pages of the log. */
+function writeRuns(target: Database, pages: number): void {
+  const insert = target.prepare(
+    `INSERT INTO runs (name, version, status, timeout_seconds, created_at, deadline_at)
+     VALUES (?, NULL, 'running', 60, 0, 60000)`,
+  );
+  const name = "x".repeat(60);
+  target.transaction(() => {
+    for (let i = 0; i < pages * 40; i++) insert.run(`${name}${i}`);
+  })();
+  // An unfinalized statement would keep the connection open past close().
+  insert.finalize();
+}
+
+const fileSize = (path: string) => statSync(path).size;
+const autocheckpoint = (target: Database) =>
+  target.query<{ wal_autocheckpoint: number }, []>("PRAGMA wal_autocheckpoint").get()!
+    .wal_autocheckpoint;
+
+describe("the background checkpointer", () => {
+  test("copies the log into the database from its own thread", async () => {
+    const { db, path } = open();
+    const before = fileSize(path);
+    const checkpointer = new Checkpointer(db, { intervalMs: 20 });
+    writeRuns(db, 50);
+
+    await waitFor(() => fileSize(path) > before, { what: "a checkpoint", timeoutMs: 5000 });
+    const count = db.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!;
+    expect(count.n).toBe(2000);
+    await checkpointer.stop();
+  });
+
+  test("leaves the daemon's own connection to checkpoint only past its threshold", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, { intervalMs: 60_000, inlineAfterPages: 100_000 });
+    const before = fileSize(path);
+    // Past SQLite's default of 1,000 pages, which would have checkpointed inside the commit.
+    writeRuns(db, 1500);
+
+    expect(autocheckpoint(db)).toBe(100_000);
+    expect(fileSize(path)).toBe(before);
+    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1000 * 4096);
+    await checkpointer.stop();
+  });
+
+  test("stops its thread; closing the database then checkpoints and removes the log", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, { intervalMs: 20 });
+    writeRuns(db, 10);
+    await checkpointer.stop();
+    db.close();
+
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const reopened = openDatabase(path);
+    expect(reopened.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(400);
+    reopened.close();
+  });
+
+  test("a thread that cannot open the database says so and SQLite's own checkpoints return", async () => {
+    const { db, path } = open();
+    // The daemon's connection keeps the file it opened; the thread finds nothing at the path.
+    renameSync(path, `${path}.moved`);
+    const errors: string[] = [];
+    const checkpointer = new Checkpointer(db, { onError: (message) => errors.push(message) });
+
+    await waitFor(() => errors.length > 0, { what: "the thread's error" });
+    expect(errors[0]).toContain("unable to open database");
+    expect(autocheckpoint(db)).toBe(1000);
+    await checkpointer.stop();
+  });
+});
