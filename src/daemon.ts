@@ -6,6 +6,7 @@ import { createAlerts } from "./alerts/setup.ts";
 import { KeyService } from "./auth/key-service.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
+import { withAbsoluteUrls } from "./http/absolute-url.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log/logger.ts";
 import { DaemonMetrics } from "./metrics/daemon-metrics.ts";
@@ -154,7 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     server = Bun.serve({
       hostname: options.host,
       port: options.port,
-      fetch: app.fetch,
+      fetch: withAbsoluteUrls(app.fetch, "http://statusbox.invalid"),
       idleTimeout: IDLE_TIMEOUT_SECONDS,
       // Bun answers a bare 413 itself above this, so it is set out of the way: the API refuses
       // by Content-Length before reading, and counts a chunked body as it streams, in JSON.
