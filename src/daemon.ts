@@ -19,6 +19,7 @@ import { NameView } from "./schedules/name-view.ts";
 import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
 import { createSchedules, type Schedules } from "./schedules/setup.ts";
 import { Checkpointer } from "./storage/checkpointer.ts";
+import { DaemonLock } from "./storage/daemon-lock.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
 import { WalSync } from "./storage/wal-sync.ts";
@@ -90,6 +91,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // syncing, and the write queue syncs the WAL in the thread pool before it answers.
   const full = (options.durability ?? "full") === "full";
   const db = openDatabase(options.dbPath, { durability: "normal", busyTimeoutMs: 0 });
+  let lock: DaemonLock;
+  try {
+    lock = DaemonLock.acquire(db.filename);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const walSync = full ? new WalSync(db.filename) : null;
   const checkpointer = new Checkpointer(db, {
     onError: (message) => logger.error("background checkpoints failing", { error: message }),
@@ -148,6 +156,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await checkpointer.stop();
     walSync?.close();
     db.close();
+    lock.release();
   };
 
   let server: Server<undefined>;

@@ -1,0 +1,53 @@
+import { Database } from "bun:sqlite";
+import { chmodSync, closeSync, openSync } from "node:fs";
+import { DatabaseOpenError, explainOpenError } from "./open-errors.ts";
+
+/**
+ * One daemon a database. Two daemons on the same file would both serve, but each keeps the
+ * deadlines of the runs it created in its own timer wheel: a run created through one and
+ * left running when that one stops would never be timed out by the other. The lock is an
+ * exclusive SQLite lock on a small file beside the database (`statusbox.db.lock`), held
+ * for the daemon's life; the operating system drops it when the process dies, even by
+ * `kill -9`, so a crash never leaves a stale lock behind. The CLI's other commands (watch,
+ * backup, prune, keys) do not take it: they are meant to run beside the daemon.
+ */
+export class DaemonLock {
+  private constructor(private db: Database | null) {}
+
+  /** Takes the lock of the database at `dbPath` (an absolute path), or throws why not. */
+  static acquire(dbPath: string): DaemonLock {
+    const path = `${dbPath}.lock`;
+    let db: Database | undefined;
+    try {
+      closeSync(openSync(path, "a", 0o600));
+      chmodSync(path, 0o600);
+      db = new Database(path, { readwrite: true, create: true });
+      db.run("PRAGMA busy_timeout = 0");
+      // In exclusive locking mode the lock that BEGIN EXCLUSIVE takes is never given back
+      // until the connection closes.
+      db.run("PRAGMA locking_mode = EXCLUSIVE");
+      db.run("BEGIN EXCLUSIVE");
+      return new DaemonLock(db);
+    } catch (error) {
+      db?.close();
+      if (isBusy(error)) {
+        throw new DatabaseOpenError(
+          dbPath,
+          `another statusbox daemon is serving it (it holds ${path}); ` +
+            "stop that one first, or give this one another --db",
+        );
+      }
+      throw explainOpenError(path, error);
+    }
+  }
+
+  release(): void {
+    this.db?.close();
+    this.db = null;
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
