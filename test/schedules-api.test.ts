@@ -155,6 +155,18 @@ describe("PUT, GET and DELETE /api/schedules/:name", () => {
     });
   }
 
+  test("a name that is not valid percent-encoded UTF-8 is a 400, and nothing is stored", async () => {
+    const sentence = "the name in the path is not valid percent-encoded UTF-8";
+    for (const raw of ["%ZZ", "%ED%A0%80", "a%E2%82"]) {
+      const path = `/api/schedules/${raw}`;
+      const body = JSON.stringify({ every: "1h" });
+      await expectError(await daemon.request(path, { method: "PUT", body }), 400, sentence);
+      await expectError(await get(path), 400, sentence);
+    }
+    const listed = await (await get("/api/schedules")).json();
+    expect(listed.schedules.map((s: { name: string }) => s.name)).not.toContain("%ZZ");
+  });
+
   test("a name over 64 characters is a 400, whatever the method", async () => {
     const long = "x".repeat(65);
     await expectError(await put(long, { every: "1h" }), 400, "name must be at most 64 characters");

@@ -38,12 +38,12 @@ export function scheduleRoutes(deps: ScheduleDependencies | undefined): Hono {
   });
 
   app.get("/:name", (c) => {
-    const schedule = required(deps).service.get(nameOf(c.req.param("name")));
+    const schedule = required(deps).service.get(nameOf(c.req.param("name"), c.req.url));
     return c.json({ status: "ok", schedule: toJson(schedule) });
   });
 
   app.put("/:name", async (c) => {
-    const name = nameOf(c.req.param("name"));
+    const name = nameOf(c.req.param("name"), c.req.url);
     const spec = specOf(await readBody(c, putScheduleBody));
     if ("error" in spec) throw badRequest(spec.error);
     const { schedule, created } = await required(deps).service.put(name, spec);
@@ -51,15 +51,25 @@ export function scheduleRoutes(deps: ScheduleDependencies | undefined): Hono {
   });
 
   app.delete("/:name", async (c) => {
-    await required(deps).service.remove(nameOf(c.req.param("name")));
+    await required(deps).service.remove(nameOf(c.req.param("name"), c.req.url));
     return c.json({ status: "ok" });
   });
 
   return app;
 }
 
-/** The job name from the path, held to the rules of run names. */
-function nameOf(raw: string): string {
+/**
+ * The job name from the path, held to the rules of run names. Hono hands a segment it
+ * cannot decode (`%ZZ`, or bytes that are not UTF-8 such as `%ED%A0%80`) over as written,
+ * which would name a schedule after its own escapes; such a path is refused instead.
+ */
+function nameOf(raw: string, url: string): string {
+  const segment = new URL(url).pathname.replace(/\/+$/, "").split("/").at(-1) ?? "";
+  try {
+    decodeURIComponent(segment);
+  } catch {
+    throw badRequest("the name in the path is not valid percent-encoded UTF-8");
+  }
   const problem = nameProblem(raw);
   if (problem) throw badRequest(problem);
   return raw;
