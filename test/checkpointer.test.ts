@@ -46,7 +46,7 @@ describe("the background checkpointer", () => {
   test("copies the log into the database from its own thread", async () => {
     const { db, path } = open();
     const before = fileSize(path);
-    const checkpointer = new Checkpointer(db, { intervalMs: 20 });
+    const checkpointer = new Checkpointer(db);
     writeRuns(db, 50);
 
     await waitFor(() => fileSize(path) > before, { what: "a checkpoint", timeoutMs: 5000 });
@@ -57,7 +57,10 @@ describe("the background checkpointer", () => {
 
   test("leaves the daemon's own connection to checkpoint only past its threshold", async () => {
     const { db, path } = open();
-    const checkpointer = new Checkpointer(db, { intervalMs: 60_000, inlineAfterPages: 100_000 });
+    const checkpointer = new Checkpointer(db, {
+      busyIntervalMs: 60_000,
+      inlineAfterPages: 100_000,
+    });
     const before = fileSize(path);
     // Past SQLite's default of 1,000 pages, which would have checkpointed inside the commit.
     writeRuns(db, 1500);
@@ -70,7 +73,7 @@ describe("the background checkpointer", () => {
 
   test("stops its thread; closing the database then checkpoints and removes the log", async () => {
     const { db, path } = open();
-    const checkpointer = new Checkpointer(db, { intervalMs: 20 });
+    const checkpointer = new Checkpointer(db);
     writeRuns(db, 10);
     await checkpointer.stop();
     db.close();

@@ -1,15 +1,21 @@
 /**
- * The checkpoint thread (see checkpointer.ts). It has its own connection to the database and,
- * every `intervalMs`, copies what the write-ahead log holds back into the database with a
- * PASSIVE checkpoint: one that never waits for, nor blocks, the daemon's writes and reads.
- * A checkpoint with nothing new to copy costs a few microseconds and no disk access.
+ * The checkpoint thread (see checkpointer.ts). It has its own connection to the database and
+ * copies what the write-ahead log holds back into the database with PASSIVE checkpoints,
+ * which never wait for, nor block, the daemon's writes and reads.
+ *
+ * Its pace follows the log: while the log grows it checkpoints every `busyIntervalMs`, so
+ * each checkpoint has little to copy and often finds the log wholly copied, which lets the
+ * daemon's next write rewind it; when nothing has changed it backs off, doubling the pause
+ * up to `idleIntervalMs`. A checkpoint with nothing new to copy costs a few microseconds and
+ * no disk access.
  */
 import { Database, type Statement } from "bun:sqlite";
 
 export interface CheckpointWorkerStart {
   type: "start";
   path: string;
-  intervalMs: number;
+  busyIntervalMs: number;
+  idleIntervalMs: number;
 }
 
 export type CheckpointWorkerMessage = CheckpointWorkerStart | { type: "stop" };
@@ -25,11 +31,18 @@ export type CheckpointWorkerReport =
   | { type: "recovered" }
   | { type: "stopped" };
 
+/** SQLite's answer: pages in the log, and how many of them are copied into the database. */
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
 declare const self: Worker;
 
 let db: Database | null = null;
-let checkpoint: Statement | null = null;
-let timer: ReturnType<typeof setInterval> | null = null;
+let checkpoint: Statement<CheckpointResult> | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
 
 self.onmessage = (event: MessageEvent<CheckpointWorkerMessage>) => {
   const message = event.data;
@@ -37,7 +50,7 @@ self.onmessage = (event: MessageEvent<CheckpointWorkerMessage>) => {
   else stop();
 };
 
-function start({ path, intervalMs }: CheckpointWorkerStart): void {
+function start({ path, busyIntervalMs, idleIntervalMs }: CheckpointWorkerStart): void {
   try {
     db = new Database(path, { readwrite: true, create: false });
     // This connection writes nothing, so no commit of its own ever checkpoints.
@@ -46,23 +59,32 @@ function start({ path, intervalMs }: CheckpointWorkerStart): void {
     report({ type: "unavailable", message: String(error) });
     return;
   }
-  const statement = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  const statement = db.prepare<CheckpointResult, []>("PRAGMA wal_checkpoint(PASSIVE)");
   checkpoint = statement;
+
   let failing = false;
-  timer = setInterval(() => {
+  let last = "";
+  let pause = busyIntervalMs;
+  const step = () => {
     try {
-      statement.run();
+      const result = statement.get()!;
       if (failing) report({ type: "recovered" });
       failing = false;
+      const seen = `${result.log}/${result.checkpointed}`;
+      pause = seen === last ? Math.min(pause * 2, idleIntervalMs) : busyIntervalMs;
+      last = seen;
     } catch (error) {
       if (!failing) report({ type: "failing", message: String(error) });
       failing = true;
+      pause = idleIntervalMs;
     }
-  }, intervalMs);
+    timer = setTimeout(step, pause);
+  };
+  timer = setTimeout(step, busyIntervalMs);
 }
 
 function stop(): void {
-  if (timer) clearInterval(timer);
+  if (timer) clearTimeout(timer);
   // A statement left unfinalized would keep the connection open past close(); the daemon's
   // close must find itself the last connection, to checkpoint the rest and remove the log.
   checkpoint?.finalize();

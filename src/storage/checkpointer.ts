@@ -2,8 +2,10 @@ import type { Database } from "bun:sqlite";
 import type { CheckpointWorkerMessage, CheckpointWorkerReport } from "./checkpoint-worker.ts";
 
 export interface CheckpointerOptions {
-  /** How often the thread checkpoints whatever the log holds. */
-  intervalMs?: number;
+  /** The pause between the thread's checkpoints while the log grows. */
+  busyIntervalMs?: number;
+  /** The longest pause, reached by doubling while nothing is written. */
+  idleIntervalMs?: number;
   /**
    * The log size, in pages, past which the daemon's own connection checkpoints after a
    * commit. Under sustained writes the thread never finds the log wholly copied at the moment
@@ -28,8 +30,8 @@ const STOP_WAIT_MS = 2000;
  * Moves SQLite's checkpoints off the event loop. By default the connection that commits runs
  * a checkpoint inside its commit every 1,000 pages of log, copying pages back and syncing
  * the database file while every request waits: measured, most of the write routes' p99.
- * Here a worker thread with its own connection checkpoints every `intervalMs`, and the
- * daemon's connection only past `inlineAfterPages`.
+ * Here a worker thread with its own connection checkpoints as the log grows (see
+ * checkpoint-worker.ts), and the daemon's connection only past `inlineAfterPages`.
  *
  * Note: if the thread cannot start, SQLite's default is put back, so the log stays bounded
  * either way.
@@ -45,7 +47,7 @@ export class Checkpointer {
     options: CheckpointerOptions = {},
   ) {
     db.run(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    db.run(`PRAGMA wal_autocheckpoint = ${options.inlineAfterPages ?? 10_000}`);
+    db.run(`PRAGMA wal_autocheckpoint = ${options.inlineAfterPages ?? 4000}`);
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
 
     const unavailable = (message: string) => {
@@ -61,7 +63,12 @@ export class Checkpointer {
       else if (data.type === "recovered") options.onRecovered?.();
       else this.markClosed();
     };
-    this.post({ type: "start", path: db.filename, intervalMs: options.intervalMs ?? 250 });
+    this.post({
+      type: "start",
+      path: db.filename,
+      busyIntervalMs: options.busyIntervalMs ?? 10,
+      idleIntervalMs: options.idleIntervalMs ?? 250,
+    });
   }
 
   /** Stops the thread and closes its connection; the daemon's own close checkpoints the rest. */
