@@ -77,7 +77,11 @@ describe("timeouts while the daemon runs", () => {
       expect(response.status).toBe(409);
       expect((await response.json()).error).toContain("timed_out");
       const run = await jobOf(daemon, id);
-      expect(run).toMatchObject({ status: "timed_out", durationMs: 1_000, reportedDurationMs: 5_000 });
+      expect(run).toMatchObject({
+        status: "timed_out",
+        durationMs: 1_000,
+        reportedDurationMs: 5_000,
+      });
     } finally {
       await daemon.close();
     }
@@ -87,10 +91,17 @@ describe("timeouts while the daemon runs", () => {
     const daemon = await startTestDaemon();
     try {
       const id = await createRun(daemon, { name: "real", timeoutSeconds: 0.2 });
-      const run = await waitFor(async () => {
-        const current = await jobOf(daemon, id);
-        return current.status === "timed_out" && current;
-      });
+      const deadline = Date.parse((await jobOf(daemon, id)).deadlineAt);
+      let seenAt = 0;
+      const run = await waitFor(
+        async () => {
+          const current = await jobOf(daemon, id);
+          seenAt = Date.now(); // after the answer: the status was timed_out by this moment
+          return current.status === "timed_out" && current;
+        },
+        { timeoutMs: deadline + 1000 - Date.now(), intervalMs: 10, what: "timed_out" },
+      );
+      expect(seenAt).toBeLessThanOrEqual(deadline + 1000);
       expect(run.finishedAt).toBe(run.deadlineAt);
     } finally {
       await daemon.close();
