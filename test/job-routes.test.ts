@@ -8,7 +8,8 @@ beforeAll(async () => {
 afterAll(() => daemon.close());
 
 const job = async (id: number) =>
-  ((await (await daemon.request(`/api/jobs/${id}`)).json()) as { job: Record<string, unknown> }).job;
+  ((await (await daemon.request(`/api/jobs/${id}`)).json()) as { job: Record<string, unknown> })
+    .job;
 
 describe("the hosted service's examples", () => {
   test("create answers ok with the new id", async () => {
@@ -29,7 +30,9 @@ describe("the hosted service's examples", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("");
     const events = await (await daemon.request(`/api/jobs/${id}/events`)).json();
-    expect(events.events.map((e: { kind: string; message: string }) => [e.kind, e.message])).toEqual([
+    expect(
+      events.events.map((e: { kind: string; message: string }) => [e.kind, e.message]),
+    ).toEqual([
       ["status", "running (timeout 300s)"],
       ["log", "Job has been created"],
     ]);
@@ -121,8 +124,17 @@ describe("reading", () => {
     const id = await createRun(daemon, { name: "fields", timeoutSeconds: 1.5, version: "2" });
     const run = await job(id);
     for (const field of [
-      "id", "name", "version", "status", "timeoutSeconds", "createdAt", "deadlineAt",
-      "finishedAt", "durationMs", "exitCode", "eventCount",
+      "id",
+      "name",
+      "version",
+      "status",
+      "timeoutSeconds",
+      "createdAt",
+      "deadlineAt",
+      "finishedAt",
+      "durationMs",
+      "exitCode",
+      "eventCount",
     ]) {
       expect(run).toHaveProperty(field);
     }
@@ -140,9 +152,13 @@ describe("reading", () => {
     const first = await (await daemon.request(`/api/jobs?name=${name}&limit=2`)).json();
     expect(first.jobs.map((j: { id: number }) => j.id)).toEqual([ids[4], ids[3]]);
     expect(first.next).toBe(ids[3]);
-    const second = await (await daemon.request(`/api/jobs?name=${name}&limit=2&before=${first.next}`)).json();
+    const second = await (
+      await daemon.request(`/api/jobs?name=${name}&limit=2&before=${first.next}`)
+    ).json();
     expect(second.jobs.map((j: { id: number }) => j.id)).toEqual([ids[2], ids[1]]);
-    const last = await (await daemon.request(`/api/jobs?name=${name}&limit=2&before=${second.next}`)).json();
+    const last = await (
+      await daemon.request(`/api/jobs?name=${name}&limit=2&before=${second.next}`)
+    ).json();
     expect(last.jobs.map((j: { id: number }) => j.id)).toEqual([ids[0]]);
     expect(last.next).toBeNull();
 
@@ -155,11 +171,53 @@ describe("reading", () => {
     for (let i = 0; i < 5; i++) await daemon.post(`/jobs/${id}`, { message: `m${i}` });
     const page = await (await daemon.request(`/api/jobs/${id}/events?limit=3`)).json();
     expect(page.events.map((e: { message: string }) => e.message)).toEqual([
-      "running (timeout 300s)", "m0", "m1",
+      "running (timeout 300s)",
+      "m0",
+      "m1",
     ]);
     const after = page.events[2].id;
     const rest = await (await daemon.request(`/api/jobs/${id}/events?after=${after}`)).json();
     expect(rest.events.map((e: { message: string }) => e.message)).toEqual(["m2", "m3", "m4"]);
     for (const event of rest.events) expect(event).toMatchObject({ jobId: id, kind: "log" });
+  });
+});
+
+describe("page sizes when no limit is given", () => {
+  test("the job list pages 50 runs at a time by default; 500 is the largest", async () => {
+    const own = await startTestDaemon();
+    try {
+      for (let i = 0; i < 60; i++) await createRun(own, { name: "many", timeoutSeconds: 60 });
+      const page = await (await own.request("/api/jobs")).json();
+      expect(page.jobs.map((j: { id: number }) => j.id)).toEqual(
+        Array.from({ length: 50 }, (_, i) => 60 - i),
+      );
+      expect(page.next).toBe(11);
+
+      const widest = await own.request("/api/jobs?limit=500");
+      expect(widest.status).toBe(200);
+      expect((await widest.json()).jobs).toHaveLength(60);
+      expect((await own.request("/api/jobs?limit=501")).status).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+
+  test("a run's events answer 100 events; 1000 is the largest", async () => {
+    const own = await startTestDaemon();
+    try {
+      const id = await createRun(own);
+      const messages = Array.from({ length: 120 }, (_, i) => `m${i}`);
+      expect((await own.post(`/api/jobs/${id}/events`, { messages })).status).toBe(200);
+      const page = await (await own.request(`/api/jobs/${id}/events`)).json();
+      expect(page.events).toHaveLength(100);
+      expect(page.events.at(-1).message).toBe("m98"); // after the "running" status event
+
+      const widest = await own.request(`/api/jobs/${id}/events?limit=1000`);
+      expect(widest.status).toBe(200);
+      expect((await widest.json()).events).toHaveLength(121);
+      expect((await own.request(`/api/jobs/${id}/events?limit=1001`)).status).toBe(400);
+    } finally {
+      await own.close();
+    }
   });
 });
