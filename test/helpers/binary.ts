@@ -19,13 +19,17 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `statusbox ARGS...` to completion. */
+/**
+ * Runs `statusbox ARGS...` to completion; with `timeoutMs`, a command still running then is
+ * killed (for one that should stop at once but would serve if the code were wrong).
+ */
 export async function runStatusbox(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   const proc = Bun.spawn([...statusboxCommand(), ...args], {
     cwd: options.cwd,
+    timeout: options.timeoutMs,
     env: { ...process.env, ...options.env },
     stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
     stdout: "pipe",
