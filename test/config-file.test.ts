@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ParsedArgs } from "../src/cli/command.ts";
+import { resolveServeSettings } from "../src/config/serve-settings.ts";
 import { runStatusbox } from "./helpers/binary.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -46,5 +48,77 @@ describe("./statusbox.toml is read when no file is named", () => {
     const check = await runStatusbox(["config", "check"], { cwd: dir.path, env: NO_VARIABLES });
     expect(check.code).toBe(1);
     expect(check.stderr).toContain("no config file");
+  });
+});
+
+describe("[server] host, port and db: flag, then STATUSBOX_*, then the file, then default", () => {
+  const saved = new Map<string, string | undefined>();
+  beforeEach(() => {
+    for (const name of SERVER_VARIABLES) saved.set(name, process.env[name]);
+    for (const name of SERVER_VARIABLES) delete process.env[name];
+  });
+  afterEach(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  const serverOf = (values: ParsedArgs["values"]) => {
+    const { host, port, dbPath } = resolveServeSettings({ values, positionals: [] });
+    return { host, port, dbPath };
+  };
+  const withFile = () => {
+    const path = join(dir.path, "server.toml");
+    writeFileSync(path, '[server]\nhost = "file.example"\nport = 1111\ndb = "file.db"\n');
+    return path;
+  };
+  const setVariables = () => {
+    process.env.STATUSBOX_HOST = "env.example";
+    process.env.STATUSBOX_PORT = "2222";
+    process.env.STATUSBOX_DB = "env.db";
+  };
+
+  test("with an empty file and nothing else, the defaults", () => {
+    const config = join(dir.path, "empty.toml");
+    writeFileSync(config, "");
+    expect(serverOf({ config })).toEqual({
+      host: "127.0.0.1",
+      port: 8080,
+      dbPath: "./statusbox.db",
+    });
+  });
+
+  test("the file wins over the defaults", () => {
+    expect(serverOf({ config: withFile() })).toEqual({
+      host: "file.example",
+      port: 1111,
+      dbPath: "file.db",
+    });
+  });
+
+  test("the STATUSBOX_* variables win over the file", () => {
+    setVariables();
+    expect(serverOf({ config: withFile() })).toEqual({
+      host: "env.example",
+      port: 2222,
+      dbPath: "env.db",
+    });
+  });
+
+  test("the flags win over the variables and the file", () => {
+    setVariables();
+    const flags = { host: "flag.example", port: "3333", db: "flag.db" };
+    expect(serverOf({ config: withFile(), ...flags })).toEqual({
+      host: "flag.example",
+      port: 3333,
+      dbPath: "flag.db",
+    });
+  });
+
+  test("an empty variable counts as unset, so the file still applies", () => {
+    process.env.STATUSBOX_HOST = "";
+    process.env.STATUSBOX_PORT = "";
+    expect(serverOf({ config: withFile() })).toMatchObject({ host: "file.example", port: 1111 });
   });
 });
