@@ -186,6 +186,42 @@ describe("after a restart", () => {
 });
 
 describe("across daylight-saving changes (Europe/Berlin)", () => {
+  test("every 1h across the March change: an hour apart, a gap is one missed run", async () => {
+    // The host's own zone must not matter: run as if it were on Berlin's clock, which
+    // jumps from 02:00 CET to 03:00 CEST at 01:00 UTC on 29 March 2026.
+    const hostZone = process.env.TZ;
+    process.env.TZ = "Europe/Berlin";
+    const kit = await scheduleKit({ clock: new ManualClock(Date.parse("2026-03-29T00:30:00Z")) });
+    try {
+      await kit.set("sync", { every: "1h", grace: "5m" });
+      expect(iso(kit.service.current(kit.service.get("sync")).expectedAt)).toBe(
+        "2026-03-29T01:30:00.000Z",
+      );
+      kit.clock.set(Date.parse("2026-03-29T01:28:00Z")); // 03:28 CEST: 58 real minutes on
+      await kit.run("sync");
+      expect(iso(kit.service.current(kit.service.get("sync")).expectedAt)).toBe(
+        "2026-03-29T02:28:00.000Z",
+      );
+
+      expect(await kit.at("2026-03-29T02:32:59Z")).toEqual([]);
+      const [missed] = await kit.at("2026-03-29T02:33:00Z");
+      expect(missed).toMatchObject({ name: "sync", status: "missed", missedWindows: 1 });
+      expect(iso(missed!.expectedAt)).toBe("2026-03-29T02:28:00.000Z");
+      expect(iso(kit.service.current(kit.service.get("sync")).expectedAt)).toBe(
+        "2026-03-29T03:28:00.000Z",
+      );
+
+      kit.clock.set(Date.parse("2026-03-29T03:30:00Z"));
+      await kit.run("sync");
+      expect(await kit.at("2026-03-29T04:34:59Z")).toEqual([]); // its window closes at 04:35
+      expect(kit.missed("sync")).toHaveLength(1);
+    } finally {
+      await kit.close();
+      if (hostZone === undefined) delete process.env.TZ;
+      else process.env.TZ = hostZone;
+    }
+  });
+
   for (const [change, days] of [
     [
       "the last Sunday of March",

@@ -241,6 +241,31 @@ describe("period schedules", () => {
     expect(check.window.expectedAt).toBe(t0 + 24_001 * HOUR);
   });
 
+  test("windows stay one real hour apart across both daylight-saving changes", () => {
+    // The host's own zone must not matter: run as if it were on Berlin's clock.
+    const hostZone = process.env.TZ;
+    process.env.TZ = "Europe/Berlin";
+    try {
+      // 00:30 UTC is 01:30 CET; an hour later the Berlin clock reads 03:30 CEST.
+      expect(expectedTimes(every, "2026-03-29T00:30:00Z", 4)).toEqual([
+        "2026-03-29T01:30:00.000Z",
+        "2026-03-29T02:30:00.000Z",
+        "2026-03-29T03:30:00.000Z",
+        "2026-03-29T04:30:00.000Z",
+      ]);
+      // 00:30 UTC is 02:30 CEST; two hours later the Berlin clock reads 03:30 CET again.
+      expect(expectedTimes(every, "2026-10-25T00:30:00Z", 4)).toEqual([
+        "2026-10-25T01:30:00.000Z",
+        "2026-10-25T02:30:00.000Z",
+        "2026-10-25T03:30:00.000Z",
+        "2026-10-25T04:30:00.000Z",
+      ]);
+    } finally {
+      if (hostZone === undefined) delete process.env.TZ;
+      else process.env.TZ = hostZone;
+    }
+  });
+
   test("down to one second", () => {
     const second = spec({ every: "1s", grace: "1s" });
     const c = new Cadence(second);
