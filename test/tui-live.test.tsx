@@ -22,6 +22,9 @@ afterEach(async () => {
   await daemon.close();
 });
 
+/** How soon after a write the UI must show it, with no key pressed. */
+const LIVE_MS = 1000;
+
 /** The UI over the daemon's database, polling as the real one does (every 250 ms). */
 function mountLive() {
   const controller = new WatchController(source, systemClock);
@@ -35,51 +38,62 @@ function mountLive() {
     />,
   );
   const frame = () => app.lastFrame() ?? "";
+  const matches = (what: RegExp | string) =>
+    typeof what === "string" ? frame().includes(what) : what.test(frame());
   const shows = (what: RegExp | string) =>
-    waitFor(
-      () =>
-        (typeof what === "string" ? frame().includes(what) : what.test(frame())) ? frame() : null,
-      {
-        what: String(what),
-      },
-    );
-  return { frame, shows, controller };
+    waitFor(() => (matches(what) ? frame() : null), { what: String(what) });
+  /** Waits for `what`, which must be on screen within LIVE_MS of `since` (a write's start). */
+  const showsSoon = async (what: RegExp | string, since: number) => {
+    const text = await waitFor(() => (matches(what) ? frame() : null), {
+      what: `${what} within ${LIVE_MS} ms`,
+      timeoutMs: since + LIVE_MS - Date.now(),
+    });
+    expect(Date.now() - since).toBeLessThanOrEqual(LIVE_MS);
+    return text;
+  };
+  return { frame, shows, showsSoon, controller };
 }
 
-test("shows new runs, their events and their end as the daemon writes, with no key", async () => {
-  const { shows } = mountLive();
+test("new runs, events and status changes show within 1 s, no key pressed", async () => {
+  const { shows, showsSoon } = mountLive();
   await shows("no runs yet");
 
+  let since = Date.now();
   const id = await createRun(daemon, {
     name: "nightly-backup",
     timeoutSeconds: 600,
     version: "3.2",
   });
-  await shows(new RegExp(`› +${id} nightly-backup +3\\.2 +● running`));
-  await shows(/state +→ running \(timeout 600s\)/);
+  await showsSoon(new RegExp(`› +${id} nightly-backup +3\\.2 +● running`), since);
+  await showsSoon(/state +→ running \(timeout 600s\)/, since);
 
+  since = Date.now();
   await daemon.post(`/jobs/${id}`, { message: "copied 12 files" });
+  await showsSoon(/log +copied 12 files/, since);
+  since = Date.now();
   await daemon.post(`/api/jobs/${id}/events`, {
     messages: [{ message: "disk almost full", stream: "stderr" }],
   });
-  await shows(/log +copied 12 files/);
-  await shows(/stderr +disk almost full/);
+  await showsSoon(/stderr +disk almost full/, since);
 
+  since = Date.now();
   await daemon.post(`/jobs/${id}/complete`, { message: "done", exitCode: 0 });
-  await shows(/✓ completed/);
-  await shows(/state +→ completed/);
-  await shows(/24h  ●0  ✓1/);
+  await showsSoon(/✓ completed/, since);
+  await showsSoon(/state +→ completed/, since);
+  await showsSoon(/24h  ●0  ✓1/, since);
 
+  since = Date.now();
   expect((await daemon.post(`/jobs/${id}/fail`)).status).toBe(409);
-  await shows(/refused +⊘ fail refused: the run is already completed/);
+  await showsSoon(/refused +⊘ fail refused: the run is already completed/, since);
 });
 
-test("a second run goes to the top and, following, takes the selection", async () => {
-  const { shows } = mountLive();
+test("a second run goes to the top and, following, takes the selection within 1 s", async () => {
+  const { shows, showsSoon } = mountLive();
   const first = await createRun(daemon, { name: "first", timeoutSeconds: 60 });
   await shows(new RegExp(`› +${first} first`));
+  const since = Date.now();
   const second = await createRun(daemon, { name: "second", timeoutSeconds: 60 });
-  const text = await shows(new RegExp(`› +${second} second`));
+  const text = await showsSoon(new RegExp(`› +${second} second`), since);
   expect(text).toMatch(new RegExp(`^ +${first} first`, "m"));
 });
 
