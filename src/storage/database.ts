@@ -21,19 +21,13 @@ export interface OpenOptions {
   /** How long a statement waits for another connection's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
   durability?: Durability;
-  /**
-   * false: a missing file is refused, not created. For commands that would only find an empty
-   * database (keys list, alerts log): a mistyped --db must not leave a new file behind.
-   */
-  create?: boolean;
+  /** Told the absolute path when the file was missing and has just been created. */
+  onCreate?: (path: string) => void;
 }
 
-/** Why a missing database is refused, with what would create it. */
-const MISSING_DATABASE = "no such file ('statusbox serve' or 'keys create' creates one)";
-
 /**
- * Opens (creating when missing, unless `create` is false) the database for reading and
- * writing, with its folder, mode 0600, WAL journaling, and the schema brought up to date. Throws DatabaseOpenError,
+ * Opens (creating when missing) the database for reading and writing, with its folder,
+ * mode 0600, WAL journaling, and the schema brought up to date. Throws DatabaseOpenError,
  * with a sentence saying why, for anything it cannot use; a SQLite file of another
  * application is refused before anything is written to it.
  *
@@ -42,12 +36,9 @@ const MISSING_DATABASE = "no such file ('statusbox serve' or 'keys create' creat
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const absolute = resolve(path);
-  if (options.create === false && !existsSync(absolute)) {
-    throw new DatabaseOpenError(absolute, MISSING_DATABASE);
-  }
   let db: Database | undefined;
   try {
-    createPrivateFile(absolute);
+    const created = createPrivateFile(absolute);
     // SQLite would quietly open a file it may not write read-only, and every write would fail.
     accessSync(absolute, constants.W_OK);
     db = new Database(absolute, { create: true, readwrite: true, strict: true });
@@ -59,6 +50,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.run(`PRAGMA synchronous = ${(options.durability ?? "full").toUpperCase()}`);
     db.run("PRAGMA foreign_keys = OFF");
     migrate(db);
+    if (created) options.onCreate?.(absolute);
   } catch (error) {
     db?.close();
     throw explainOpenError(absolute, error);
@@ -119,10 +111,12 @@ function checkIdentity(db: Database, path: string): void {
   );
 }
 
-function createPrivateFile(path: string): void {
-  if (existsSync(path)) return;
+/** Creates the file and its folder when missing; answers whether it did. */
+function createPrivateFile(path: string): boolean {
+  if (existsSync(path)) return false;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, "a", 0o600));
   // The umask may have cleared bits we asked for, never added any; chmod makes it exact.
   chmodSync(path, 0o600);
+  return true;
 }

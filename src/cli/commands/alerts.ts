@@ -14,6 +14,7 @@ import { openDatabase } from "../../storage/database.ts";
 import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { formatTable } from "../format-table.ts";
+import { announceNewDatabase } from "../new-database-notice.ts";
 
 export const alertsTestCommand: Command = {
   path: ["alerts", "test"],
@@ -98,16 +99,15 @@ error; then how many alerts are still waiting to be delivered. STATUS is the HTT
 SMTP reply code, and a command channel's exit code.
 
 Options:
-  --db PATH        database file (STATUSBOX_DB, default ./statusbox.db); refused when
-                   missing
+  --db PATH        database file (STATUSBOX_DB, default ./statusbox.db), created (and
+                   said so) when missing
   --limit N        how many attempts to list, 1 to 1000 (default 50)
   --channel NAME   only this channel's attempts
 `,
   options: { ...DB_OPTION, limit: { type: "string" }, channel: { type: "string" } },
   async run(args, io) {
     const limit = parseLimit(stringOption(args, "limit") ?? "50");
-    // Read only: a missing file would only be made to say there is nothing in it.
-    const db = openDatabase(dbPathOf(args), { create: false });
+    const db = openDatabase(dbPathOf(args), { onCreate: announceNewDatabase(io) });
     try {
       const entries = recentDeliveries(db, { limit, channel: stringOption(args, "channel") });
       const pending = pendingAlerts(db);

@@ -4,20 +4,14 @@ import { systemClock } from "../../domain/clock.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { KeyStore } from "../../storage/key-store.ts";
 import { terminalSafe } from "../../text/terminal-safe.ts";
-import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
+import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { MAX_NAME_CHARACTERS, characterCount } from "../../domain/job-name.ts";
 import { formatTable } from "../format-table.ts";
+import { announceNewDatabase } from "../new-database-notice.ts";
 
-/**
- * Opens the database for one key command and closes it whatever happens. Only `create` may
- * make a missing database: listing or revoking in a new one could only find nothing.
- */
-function withKeys<T>(
-  args: ParsedArgs,
-  work: (keys: KeyService) => T,
-  options: { create: boolean } = { create: false },
-): T {
-  const db = openDatabase(dbPathOf(args), options);
+/** Opens the database for one key command and closes it whatever happens. */
+function withKeys<T>(args: ParsedArgs, io: CliIO, work: (keys: KeyService) => T): T {
+  const db = openDatabase(dbPathOf(args), { onCreate: announceNewDatabase(io) });
   try {
     return work(new KeyService(new KeyStore(db), systemClock));
   } finally {
@@ -26,8 +20,7 @@ function withKeys<T>(
 }
 
 const DB_HELP = "  --db PATH      database file (STATUSBOX_DB, default ./statusbox.db)";
-const DB_CREATED = `${DB_HELP},\n                 created when missing`;
-const DB_MUST_EXIST = `${DB_HELP};\n                 refused when missing`;
+const DB_CREATED = `${DB_HELP},\n                 created (and said so) when missing`;
 
 export const keysCreateCommand: Command = {
   path: ["keys", "create"],
@@ -46,9 +39,7 @@ ${DB_CREATED}
   async run(args, io) {
     const name = keyNameOf(stringOption(args, "name"));
     const scope = args.values["read-only"] === true ? "read" : "write";
-    const { key, secret } = withKeys(args, (keys) => keys.create(name, scope), {
-      create: true,
-    });
+    const { key, secret } = withKeys(args, io, (keys) => keys.create(name, scope));
     const label = terminalSafe(key.name);
     io.stdout(`Created ${scope} key ${key.id} (${label}). Its secret, shown only once:\n`);
     io.stdout(`${secret}\n`);
@@ -66,11 +57,11 @@ daemon writes a key's last use at most once a minute, so LAST USED may be up to 
 behind its latest request.
 
 Options:
-${DB_MUST_EXIST}
+${DB_CREATED}
 `,
   options: { ...DB_OPTION },
   async run(args, io) {
-    const keys = withKeys(args, (service) => service.list());
+    const keys = withKeys(args, io, (service) => service.list());
     const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString());
     const rows = keys.map((k) => [
       String(k.id),
@@ -93,14 +84,14 @@ export const keysRevokeCommand: Command = {
 Revokes the key at once: a running daemon refuses it from the next request on.
 
 Options:
-${DB_MUST_EXIST}
+${DB_CREATED}
 `,
   options: { ...DB_OPTION },
   positionals: { min: 1, max: 1, missing: ["the ID of the key to revoke is missing"] },
   async run(args, io) {
     const raw = args.positionals[0]!;
     if (!/^\d+$/.test(raw)) throw new UsageError(`ID must be a key id number, not '${raw}'`);
-    const revoked = withKeys(args, (keys) => keys.revoke(Number(raw)));
+    const revoked = withKeys(args, io, (keys) => keys.revoke(Number(raw)));
     if (!revoked) {
       io.stderr(`statusbox keys revoke: no active key with id ${raw}\n`);
       return 1;

@@ -11,6 +11,7 @@ import { Pruner, type PruneReport } from "../../retention/pruner.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { WriteQueue } from "../../storage/write-queue.ts";
 import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
+import { announceNewDatabase } from "../new-database-notice.ts";
 
 export const pruneCommand: Command = {
   path: ["prune"],
@@ -31,8 +32,8 @@ Options:
   --retention-days DAYS     the same in days
   --max-events-per-run N    events kept per run (STATUSBOX_MAX_EVENTS_PER_RUN,
                             [retention] max_events_per_run, default 10000)
-  --db PATH                 database file (STATUSBOX_DB, [server] db, default ./statusbox.db);
-                            refused when missing
+  --db PATH                 database file (STATUSBOX_DB, [server] db, default
+                            ./statusbox.db), created (and said so) when missing
   --config PATH             config file (STATUSBOX_CONFIG, default ./statusbox.toml)
 `,
   options: {
@@ -54,8 +55,7 @@ Options:
     const policy = resolveRetention(args, config);
     policy.days = olderThan(args) ?? policy.days;
 
-    // Nothing to prune in a database that is not there: a mistyped --db creates no file.
-    const db = openDatabase(dbPath, { create: false });
+    const db = openDatabase(dbPath, { onCreate: announceNewDatabase(io) });
     const writes = new WriteQueue(db);
     try {
       const pruner = new Pruner({ db, writes, clock: systemClock, policy });
