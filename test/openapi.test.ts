@@ -25,7 +25,8 @@ let daemon: TestDaemon;
 let doc: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field
 beforeAll(async () => {
   daemon = await startTestDaemon();
-  const response = await daemon.request("/openapi.json", { key: null });
+  const reader = daemon.keys.create("reader", "read").secret;
+  const response = await daemon.request("/openapi.json", { key: reader });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("application/json");
   doc = await response.json();
@@ -33,7 +34,13 @@ beforeAll(async () => {
 afterAll(() => daemon.close());
 
 describe("GET /openapi.json", () => {
-  test("is a valid OpenAPI 3.1 document, served without a key", async () => {
+  test("needs a key, like every route but /healthz", async () => {
+    const response = await daemon.request("/openapi.json", { key: null });
+    expect(response.status).toBe(401);
+    expect((await response.json()).status).toBe("error");
+  });
+
+  test("is a valid OpenAPI 3.1 document, served to a read-only key", async () => {
     const validator = new Validator();
     const result = await validator.validate(structuredClone(doc));
     if (!result.valid) console.error(JSON.stringify(result.errors, null, 2));

@@ -41,7 +41,6 @@ export function createApp(deps: AppDependencies): Hono {
   if (deps.logRequests) app.use("*", requestLog(deps.logger));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/openapi.json", openApiRoute(() => app.routes));
   const metrics = {
     render: () => deps.metrics?.render() ?? "",
     keys: deps.keys,
@@ -51,6 +50,11 @@ export function createApp(deps: AppDependencies): Hono {
   app.get("/metrics", ...metricsRoute(metrics));
 
   app.use("*", requireApiKey(deps.keys, deps.touchKey));
+  // Behind the key like every route but /healthz: any key may read it, a read-only one too.
+  app.get(
+    "/openapi.json",
+    openApiRoute(() => app.routes),
+  );
 
   const jobs = jobRoutes(deps.runs);
   app.route("/api/jobs", jobs);

@@ -30,9 +30,9 @@ export const APP_OPERATIONS: Record<string, Operation> = {
   },
   "GET /openapi.json": {
     summary: "This document",
-    description: "The OpenAPI 3.1 description of every route; needs no key.",
+    description: "The OpenAPI 3.1 description of every route; any key may read it.",
     tag: "operations",
-    access: "none",
+    access: "read",
     ok: { description: "The OpenAPI document.", contentType: "application/json" },
   },
   ...SCHEDULE_OPERATIONS,
