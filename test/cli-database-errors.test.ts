@@ -1,20 +1,11 @@
 import { Database } from "bun:sqlite";
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
-import { makeTempDir } from "./helpers/temp-dir.ts";
+import { tempDirsPerTest } from "./helpers/temp-dir.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function tempDir(): string {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+const tempDir = tempDirsPerTest();
 
 /** Every command that opens the database with --db, as a person would type it. */
 function commandsOn(db: string, out: string): string[][] {

@@ -1,19 +1,10 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runStatusbox } from "./helpers/binary.ts";
-import { makeTempDir } from "./helpers/temp-dir.ts";
+import { tempDirsPerTest } from "./helpers/temp-dir.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function tempDir(): string {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+const tempDir = tempDirsPerTest();
 
 /** The commands that take --db and write to it (create, upgrade), beside serve. */
 const COMMANDS = [
