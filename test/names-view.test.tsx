@@ -89,14 +89,14 @@ describe("the names view of statusbox watch", () => {
     const { frame, press } = mount();
     await waitFor(() => frame().includes("backup-db"));
     await press("n", (t) => t.includes("3 job names"));
-    const runs = await press(KEY.enter, (t) => t.includes("name: backup") && t.includes("q quit"));
+    const runs = await press(KEY.enter, (t) => t.includes("name = backup") && t.includes("q quit"));
     const rows = runs.split("\n").filter((line) => /^[› ] +\d+ /.test(line));
     expect(rows).toHaveLength(4);
     expect(rows.every((line) => /\d+ backup +/.test(line))).toBe(true);
     expect(runs).not.toContain("backup-db");
 
     // Esc clears the filter, n goes back to the names with the cursor where it was.
-    await press(KEY.escape, (t) => t.includes("backup-db") && !t.includes("name: backup"));
+    await press(KEY.escape, (t) => t.includes("backup-db") && !t.includes("name = backup"));
     const names = await press("n", (t) => t.includes("3 job names"));
     expect(names).toMatch(/^› backup /m);
   });

@@ -120,7 +120,7 @@ describe("navigation", () => {
     const { frame, press } = mount();
     await waitFor(() => selectedId(frame()) === "30");
     await press("jjj", (text) => selectedId(text) === "27");
-    await press("/etl\r", (text) => text.includes("name: etl") && text.includes("q quit"));
+    await press("/etl\r", (text) => text.includes("name ~ etl") && text.includes("q quit"));
   });
 
   test("jumps a page, to the oldest run and back to the newest", async () => {
@@ -154,7 +154,7 @@ describe("filtering", () => {
 
     await press(KEY.backspace, (text) => text.includes("name filter: tRAN▏"));
     const kept = await press(KEY.enter, (text) => text.includes("q quit"));
-    expect(kept).toContain("name: tRAN");
+    expect(kept).toContain("name ~ tRAN");
     expect(kept).not.toContain("etl-orders");
     await press(KEY.escape, (text) => text.includes("etl-orders") && !text.includes("name: "));
   });

@@ -15,7 +15,10 @@ export function headerBadges(state: WatchState, screen: WatchScreen, paint: Pain
     badges.push(paint.color(`⚠ alerts failing: ${names}`, "red"));
   }
   if (state.filter.status !== null) badges.push(`status: ${styleOf(state.filter.status).label}`);
-  if (state.filter.name !== "") badges.push(`name: ${oneLine(state.filter.name)}`);
+  // `=` for the one name chosen in the names view, `~` for the text typed after `/`.
+  if (state.filter.name !== "") {
+    badges.push(`name ${state.filter.exact ? "=" : "~"} ${oneLine(state.filter.name)}`);
+  }
   badges.push(state.follow ? paint.color("following", "green") : "follow off");
   return badges;
 }
