@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../src/daemon.ts";
 import { silentLogger } from "../src/log/logger.ts";
@@ -27,6 +27,13 @@ describe("one daemon a database", () => {
     }
 
     const next = await start(dbPath);
+    // The lock file is the only file beside the database's own: no journal of its own.
+    expect(readdirSync(dir.path).sort()).toEqual([
+      "statusbox.db",
+      "statusbox.db-shm",
+      "statusbox.db-wal",
+      "statusbox.db.lock",
+    ]);
     await next.stop();
     expect(statSync(`${dbPath}.lock`).mode & 0o777).toBe(0o600);
     dir.cleanup();

@@ -175,7 +175,7 @@ describe("statusbox run: the command's surroundings", () => {
     expect(run.status).toBe("timed_out");
     expect(run.lateEndAt).not.toBeNull();
     expect(wrapper.stderr()).toBe(
-      `statusbox run: run ${run.id} was already timed_out; its end was recorded\n`,
+      `statusbox run: run ${run.id} was already timed out; its end was recorded\n`,
     );
   });
 });

@@ -23,6 +23,8 @@ export class DaemonLock {
       chmodSync(path, 0o600);
       db = new Database(path, { readwrite: true, create: true });
       db.run("PRAGMA busy_timeout = 0");
+      // Nothing is ever written to it: no rollback journal file beside it either.
+      db.run("PRAGMA journal_mode = MEMORY");
       // In exclusive locking mode the lock that BEGIN EXCLUSIVE takes is never given back
       // until the connection closes.
       db.run("PRAGMA locking_mode = EXCLUSIVE");

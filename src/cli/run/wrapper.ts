@@ -158,7 +158,8 @@ async function report(
     await options.client.end(runId, outcome.signal, details, { retries });
   } catch (error) {
     if (error instanceof StatusBoxApiError && error.status === 409) {
-      warn(`run ${runId} was already ${error.jobStatus ?? "finished"}; its end was recorded`);
+      const status = error.jobStatus?.replace("_", " ") ?? "finished";
+      warn(`run ${runId} was already ${status}; its end was recorded`);
     } else {
       warn(`could not report the end of run ${runId}: ${describe(error)}`);
     }
