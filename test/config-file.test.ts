@@ -122,3 +122,30 @@ describe("[server] host, port and db: flag, then STATUSBOX_*, then the file, the
     expect(serverOf({ config: withFile() })).toMatchObject({ host: "file.example", port: 1111 });
   });
 });
+
+describe("every command that opens the database finds it as serve does", () => {
+  test("keys and alerts log read [server] db of ./statusbox.toml; --db and STATUSBOX_DB win", async () => {
+    writeFileSync(join(dir.path, "statusbox.toml"), '[server]\ndb = "data/jobs.db"\n');
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      runStatusbox(args, { cwd: dir.path, env: { ...NO_VARIABLES, ...env } });
+
+    const created = await run(["keys", "create", "--name", "from-file"]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(join(dir.path, "data", "jobs.db"));
+    expect((await run(["keys", "list"])).stdout).toContain("from-file");
+    expect(await run(["alerts", "log"])).toMatchObject({ code: 0, stderr: "" });
+
+    const other = join(dir.path, "other.db");
+    expect((await run(["keys", "list", "--db", other])).stdout).not.toContain("from-file");
+    const fromEnv = await run(["keys", "list"], { STATUSBOX_DB: other });
+    expect(fromEnv.stdout).not.toContain("from-file");
+  });
+
+  test("a mistake in that file stops them with exit 2, naming the key", async () => {
+    writeFileSync(join(dir.path, "statusbox.toml"), "[server]\ndb = 5\n");
+    const listed = await runStatusbox(["keys", "list"], { cwd: dir.path, env: NO_VARIABLES });
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toStartWith("statusbox keys list: ./statusbox.toml: server.db");
+    expect(existsSync(join(dir.path, "statusbox.db"))).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import { COMMANDS } from "./commands/index.ts";
 import { UsageError, type CliIO, type Command, type ParsedArgs } from "./command.ts";
 import { isParseArgsError, parseCommandArgs } from "./parse-args.ts";
+import { ConfigError } from "../config/config-file.ts";
 import { DatabaseOpenError } from "../storage/open-errors.ts";
 import { VERSION } from "../version.ts";
 
@@ -81,6 +82,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(
         `statusbox ${command.path.join(" ")}: ${(error as Error).message}\n\n${command.usage}`,
       );
+      return 2;
+    }
+    // A config file (or setting) a command read and could not use: a usage mistake.
+    if (error instanceof ConfigError) {
+      io.stderr(`statusbox ${command.path.join(" ")}: ${error.message}\n`);
       return 2;
     }
     // Every command that opens the database says why it could not in the same one line.

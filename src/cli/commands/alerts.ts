@@ -9,7 +9,8 @@ import {
   configPathOf,
   loadConfigFile,
 } from "../../config/config-file.ts";
-import { DB_OPTION, dbPathOf } from "../../config/settings.ts";
+import { resolveDbPath } from "../../config/operations-settings.ts";
+import { DB_OPTION } from "../../config/settings.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { terminalSafe } from "../../text/terminal-safe.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
@@ -99,15 +100,23 @@ error; then how many alerts are still waiting to be delivered. STATUS is the HTT
 SMTP reply code, and a command channel's exit code.
 
 Options:
-  --db PATH        database file (STATUSBOX_DB, default ./statusbox.db), created (and
-                   said so) when missing
+  --db PATH        database file (STATUSBOX_DB, [server] db, default ./statusbox.db),
+                   created (and said so) when missing
+  --config PATH    config file to read [server] db from (STATUSBOX_CONFIG, default
+                   ./statusbox.toml when it exists)
   --limit N        how many attempts to list, 1 to 1000 (default 50)
   --channel NAME   only this channel's attempts
 `,
-  options: { ...DB_OPTION, limit: { type: "string" }, channel: { type: "string" } },
+  options: {
+    ...DB_OPTION,
+    ...CONFIG_OPTION,
+    limit: { type: "string" },
+    channel: { type: "string" },
+  },
   async run(args, io) {
     const limit = parseLimit(stringOption(args, "limit") ?? "50");
-    const db = openDatabase(dbPathOf(args), { onCreate: announceNewDatabase(io) });
+    const { dbPath } = resolveDbPath(args);
+    const db = openDatabase(dbPath, { onCreate: announceNewDatabase(io) });
     try {
       const entries = recentDeliveries(db, { limit, channel: stringOption(args, "channel") });
       const pending = pendingAlerts(db);

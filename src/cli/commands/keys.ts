@@ -1,5 +1,7 @@
 import { KeyService } from "../../auth/key-service.ts";
-import { DB_OPTION, dbPathOf } from "../../config/settings.ts";
+import { CONFIG_OPTION } from "../../config/config-file.ts";
+import { resolveDbPath } from "../../config/operations-settings.ts";
+import { DB_OPTION } from "../../config/settings.ts";
 import { systemClock } from "../../domain/clock.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { KeyStore } from "../../storage/key-store.ts";
@@ -11,7 +13,7 @@ import { announceNewDatabase } from "../new-database-notice.ts";
 
 /** Opens the database for one key command and closes it whatever happens. */
 function withKeys<T>(args: ParsedArgs, io: CliIO, work: (keys: KeyService) => T): T {
-  const db = openDatabase(dbPathOf(args), { onCreate: announceNewDatabase(io) });
+  const db = openDatabase(resolveDbPath(args).dbPath, { onCreate: announceNewDatabase(io) });
   try {
     return work(new KeyService(new KeyStore(db), systemClock));
   } finally {
@@ -19,8 +21,10 @@ function withKeys<T>(args: ParsedArgs, io: CliIO, work: (keys: KeyService) => T)
   }
 }
 
-const DB_HELP = "  --db PATH      database file (STATUSBOX_DB, default ./statusbox.db)";
-const DB_CREATED = `${DB_HELP},\n                 created (and said so) when missing`;
+const DB_CREATED = `  --db PATH      database file (STATUSBOX_DB, [server] db, default ./statusbox.db),
+                 created (and said so) when missing
+  --config PATH  config file to read [server] db from (STATUSBOX_CONFIG, default
+                 ./statusbox.toml when it exists)`;
 
 export const keysCreateCommand: Command = {
   path: ["keys", "create"],
@@ -35,7 +39,12 @@ Options:
   --read-only    the key may read but not write (403 on writes)
 ${DB_CREATED}
 `,
-  options: { ...DB_OPTION, name: { type: "string" }, "read-only": { type: "boolean" } },
+  options: {
+    ...DB_OPTION,
+    ...CONFIG_OPTION,
+    name: { type: "string" },
+    "read-only": { type: "boolean" },
+  },
   async run(args, io) {
     const name = keyNameOf(stringOption(args, "name"));
     const scope = args.values["read-only"] === true ? "read" : "write";
@@ -59,7 +68,7 @@ behind its latest request.
 Options:
 ${DB_CREATED}
 `,
-  options: { ...DB_OPTION },
+  options: { ...DB_OPTION, ...CONFIG_OPTION },
   async run(args, io) {
     const keys = withKeys(args, io, (service) => service.list());
     const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString());
@@ -86,7 +95,7 @@ Revokes the key at once: a running daemon refuses it from the next request on.
 Options:
 ${DB_CREATED}
 `,
-  options: { ...DB_OPTION },
+  options: { ...DB_OPTION, ...CONFIG_OPTION },
   positionals: { min: 1, max: 1, missing: ["the ID of the key to revoke is missing"] },
   async run(args, io) {
     const raw = args.positionals[0]!;

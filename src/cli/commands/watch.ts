@@ -1,12 +1,8 @@
-import {
-  CONFIG_OPTION,
-  ConfigError,
-  configPathOf,
-  loadConfigFile,
-} from "../../config/config-file.ts";
-import { DB_OPTION, DEFAULT_DB_PATH, resolveSetting } from "../../config/settings.ts";
+import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
+import { resolveDbPath } from "../../config/operations-settings.ts";
+import { DB_OPTION } from "../../config/settings.ts";
 import { RUN_STATUSES } from "../../domain/run.ts";
-import { stringOption, UsageError, type Command, type ParsedArgs } from "../command.ts";
+import { stringOption, UsageError, type Command } from "../command.ts";
 
 const WINDOWS = ["1h", "24h", "7d", "all"] as const;
 
@@ -62,7 +58,7 @@ Exits 1 with a message when the database is missing or is not a StatusBox databa
     };
     let path: string;
     try {
-      path = dbPath(args);
+      path = resolveDbPath(args).dbPath;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       io.stderr(`statusbox watch: ${error.message}\n`);
@@ -81,12 +77,6 @@ Exits 1 with a message when the database is missing or is not a StatusBox databa
     }
   },
 };
-
-function dbPath(args: ParsedArgs): string {
-  const located = configPathOf(args);
-  const config = located ? loadConfigFile(located.path, located.from) : {};
-  return resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
-}
 
 function parseLimit(text: string | undefined): number {
   if (text === undefined) return 50;
