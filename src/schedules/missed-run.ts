@@ -9,8 +9,9 @@ import type { WindowCheck } from "./windows.ts";
  * Records one `missed` run for the windows a check found empty, inside the caller's write
  * transaction: a run of the schedule's name, finished at creation (a timeout of 0, so its
  * deadline is its creation too, and none is ever scheduled), with the last expected time and
- * the number of windows on it, and a status event that says which. The run goes through the same repository as every run, so metrics count it, and
- * the run listeners (alerts) are told in the same transaction, as for any state change.
+ * the number of windows on it, and a status event that says which. The run goes through the
+ * same repository as every run, so metrics count it, and the run listeners (alerts) are told
+ * in the same transaction, as for any state change.
  */
 export function recordMissedRun(
   deps: { runs: RunRepository; store: ScheduleStore; listeners: readonly RunListener[] },

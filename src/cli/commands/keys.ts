@@ -21,8 +21,8 @@ function withKeys<T>(args: ParsedArgs, io: CliIO, work: (keys: KeyService) => T)
   }
 }
 
-const DB_CREATED = `  --db PATH      database file (STATUSBOX_DB, [server] db, default ./statusbox.db),
-                 created (and said so) when missing
+const DB_CREATED = `  --db PATH      database file (STATUSBOX_DB, [server] db, default
+                 ./statusbox.db), created (and said so) when missing
   --config PATH  config file to read [server] db from (STATUSBOX_CONFIG, default
                  ./statusbox.toml when it exists)`;
 
