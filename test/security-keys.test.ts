@@ -138,4 +138,17 @@ describe("keys, against a real daemon", () => {
     }
     expect(stored()).toBe(before);
   });
+
+  test("a read-only key writing to a route that does not exist gets the same 404 as any key", async () => {
+    const { secret } = await cliKey("--read-only", "--name", "prober");
+    for (const [method, path] of [
+      ["POST", "/openapi.json"],
+      ["DELETE", "/api/jobs/1"],
+      ["PUT", "/api/jobs/"],
+      ["POST", "/api/nothing"],
+    ] as const) {
+      const response = await call(method, path, `ApiKey ${secret}`);
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
+    }
+  });
 });

@@ -1,7 +1,8 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { KeyService } from "../auth/key-service.ts";
 import { StatusBoxError } from "../domain/errors.ts";
 import type { ApiKey } from "../storage/key-store.ts";
+import { routePatternOf } from "./route-pattern.ts";
 
 const SCHEMES = new Set(["apikey", "bearer"]);
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -30,7 +31,8 @@ export function requireApiKey(
 
     const key = keys.verify(secret);
     if (!key) throw unauthorized("unknown or revoked API key");
-    if (key.scope === "read" && !READ_METHODS.has(c.req.method)) {
+    // A route that does not exist stays a 404 whatever the key: only a real write is refused.
+    if (key.scope === "read" && !READ_METHODS.has(c.req.method) && isRoute(c)) {
       throw new StatusBoxError("forbidden", "this API key is read-only");
     }
 
@@ -50,3 +52,6 @@ function splitCredentials(header: string): [string, string] | [] {
 }
 
 const unauthorized = (message: string) => new StatusBoxError("unauthorized", message);
+
+/** Whether a route answers this method and path (routing is done before any middleware). */
+const isRoute = (c: Context) => routePatternOf(c) !== "unmatched";
