@@ -34,6 +34,12 @@ beforeAll(async () => {
 afterAll(() => daemon.close());
 
 describe("GET /openapi.json", () => {
+  test("describes its own answer as the JSON object it is", () => {
+    const answer = doc.paths["/openapi.json"].get.responses["200"].content["application/json"];
+    expect(answer.schema.type).toBe("object");
+    expect(answer.schema.required).toEqual(["openapi", "info", "paths"]);
+  });
+
   test("needs a key, like every route but /healthz", async () => {
     const response = await daemon.request("/openapi.json", { key: null });
     expect(response.status).toBe(401);

@@ -1,7 +1,15 @@
+import { z } from "zod";
 import { EXPOSITION_CONTENT_TYPE } from "../../metrics/registry.ts";
 import type { Operation } from "./operation.ts";
 import { okJson } from "./response-schemas.ts";
 import { SCHEDULE_OPERATIONS } from "./schedule-operations.ts";
+
+/** The document's own shape, as far as a client needs it: OpenAPI 3.1 describes the rest. */
+const OPENAPI_DOCUMENT = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
 
 /**
  * The routes outside the job prefixes, keyed by method and full path. A route added to
@@ -33,7 +41,7 @@ export const APP_OPERATIONS: Record<string, Operation> = {
     description: "The OpenAPI 3.1 description of every route; any key may read it.",
     tag: "operations",
     access: "read",
-    ok: { description: "The OpenAPI document.", contentType: "application/json" },
+    ok: { description: "The OpenAPI document.", json: OPENAPI_DOCUMENT },
   },
   ...SCHEDULE_OPERATIONS,
 };
