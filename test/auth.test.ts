@@ -53,7 +53,11 @@ describe("API keys", () => {
     expect((await daemon.request(`/api/jobs/${id}`, { key: secret })).status).toBe(200);
     expect((await daemon.request(`/api/jobs`, { key: secret })).status).toBe(200);
     for (const path of ["/api/jobs/", `/jobs/${id}`, `/jobs/${id}/complete`, `/jobs/${id}/fail`]) {
-      const response = await daemon.post(path, { name: "x", timeoutSeconds: 1, message: "m" }, secret);
+      const response = await daemon.post(
+        path,
+        { name: "x", timeoutSeconds: 1, message: "m" },
+        secret,
+      );
       expect(response.status).toBe(403);
       expect((await response.json()).error).toContain("read-only");
     }

@@ -4,7 +4,12 @@ import { describeClientError } from "../src/cli/run/connection.ts";
 
 test("a daemon's error sentence is printed with its control characters escaped", () => {
   // The daemon may quote what a client sent, and a hostile client chooses that text.
-  const error = new StatusBoxApiError(400, "bad_request", "name \u001b]52;c;aGk=\u0007 is bad\u202e", {});
+  const error = new StatusBoxApiError(
+    400,
+    "bad_request",
+    "name \u001b]52;c;aGk=\u0007 is bad\u202e",
+    {},
+  );
   expect(describeClientError(error)).toBe("name \\x1b]52;c;aGk=\\x07 is bad\\u202e (HTTP 400)");
 });
 

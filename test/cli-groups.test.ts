@@ -29,14 +29,21 @@ describe("a command group", () => {
       expect(result.stderr).not.toContain("unknown command");
       expect(result.stderr).toContain(`Usage: statusbox ${group} <command>`);
       for (const member of members) {
-        expect(result.stderr.split("\n").filter((l) => l.startsWith(`  ${member} `))).toHaveLength(1);
+        expect(result.stderr.split("\n").filter((l) => l.startsWith(`  ${member} `))).toHaveLength(
+          1,
+        );
       }
     }
   });
 
   test("with --help, -h or help prints the same usage to stdout and exits 0", async () => {
     for (const group of Object.keys(GROUPS)) {
-      for (const ask of [[group, "--help"], [group, "-h"], [group, "help"], ["help", group]]) {
+      for (const ask of [
+        [group, "--help"],
+        [group, "-h"],
+        [group, "help"],
+        ["help", group],
+      ]) {
         const result = await cli(...ask);
         expect(result.code).toBe(0);
         expect(result.stderr).toBe("");

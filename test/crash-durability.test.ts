@@ -8,7 +8,10 @@ test("every write answered 200 is in the database after kill -9 of the daemon", 
   const dir = makeTempDir();
   const dbPath = join(dir.path, "crash.db");
   const daemon = await spawnDaemon(dbPath);
-  const headers = { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" };
+  const headers = {
+    authorization: `ApiKey ${daemon.firstKey}`,
+    "content-type": "application/json",
+  };
   const acknowledged: { id: number; messages: string[] }[] = [];
 
   let stop = false;
@@ -46,8 +49,9 @@ test("every write answered 200 is in the database after kill -9 of the daemon", 
 
   const db = new Database(dbPath);
   try {
-    expect((db.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check)
-      .toBe("ok");
+    expect(
+      (db.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check,
+    ).toBe("ok");
     const runQuery = db.query("SELECT name FROM runs WHERE id = ?");
     const logQuery = db.query("SELECT message FROM events WHERE run_id = ? AND kind = 'log'");
     for (const entry of acknowledged) {

@@ -7,8 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => daemon.close());
 
-const runCount = () =>
-  (daemon.db.query("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
+const runCount = () => (daemon.db.query("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
 
 const GOOD_CREATES: [string, unknown][] = [
   ["the minimal body", { name: "a", timeoutSeconds: 1 }],
@@ -23,16 +22,32 @@ const GOOD_CREATES: [string, unknown][] = [
 const BAD_CREATES: [string, unknown, string][] = [
   ["a missing name", { timeoutSeconds: 1 }, "name is required"],
   ["an empty name", { name: "", timeoutSeconds: 1 }, "name must not be empty"],
-  ["65 characters", { name: "ж".repeat(65), timeoutSeconds: 1 }, "name must be at most 64 characters"],
+  [
+    "65 characters",
+    { name: "ж".repeat(65), timeoutSeconds: 1 },
+    "name must be at most 64 characters",
+  ],
   ["a number as name", { name: 5, timeoutSeconds: 1 }, "name must be a string"],
   ["a missing timeout", { name: "a" }, "timeoutSeconds is required"],
-  ["a timeout as a string", { name: "a", timeoutSeconds: "300" }, "timeoutSeconds must be a number"],
+  [
+    "a timeout as a string",
+    { name: "a", timeoutSeconds: "300" },
+    "timeoutSeconds must be a number",
+  ],
   ["a zero timeout", { name: "a", timeoutSeconds: 0 }, "timeoutSeconds must be greater than 0"],
-  ["a negative timeout", { name: "a", timeoutSeconds: -1 }, "timeoutSeconds must be greater than 0"],
+  [
+    "a negative timeout",
+    { name: "a", timeoutSeconds: -1 },
+    "timeoutSeconds must be greater than 0",
+  ],
   ["367 days", { name: "a", timeoutSeconds: 31_708_800 }, "timeoutSeconds must be at most"],
   ["a huge timeout", { name: "a", timeoutSeconds: 1e400 }, "timeoutSeconds"],
   ["a null timeout", { name: "a", timeoutSeconds: null }, "timeoutSeconds must be a number"],
-  ["a 65-character version", { name: "a", timeoutSeconds: 1, version: "v".repeat(65) }, "version must be at most 64"],
+  [
+    "a 65-character version",
+    { name: "a", timeoutSeconds: 1, version: "v".repeat(65) },
+    "version must be at most 64",
+  ],
   ["a numeric version", { name: "a", timeoutSeconds: 1, version: 1 }, "version must be a string"],
   ["an array body", [], "the body must be a JSON object"],
   ["a null body", null, "the body must be a JSON object"],
@@ -75,7 +90,10 @@ describe("logging and ending", () => {
   for (const [what, body, error] of BAD_LOGS) {
     test(`a log with ${what} is a 400`, async () => {
       const id = await createRun(daemon);
-      const response = await daemon.post(`/jobs/${id}`, typeof body === "string" ? body : JSON.stringify(body));
+      const response = await daemon.post(
+        `/jobs/${id}`,
+        typeof body === "string" ? body : JSON.stringify(body),
+      );
       expect(response.status).toBe(400);
       expect((await response.json()).error).toContain(error);
     });

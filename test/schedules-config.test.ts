@@ -47,7 +47,11 @@ every = "1h"
   const BAD: [string, unknown, string][] = [
     ["not tables", 3, "schedules must be [[schedules]] tables"],
     ["no name", [{ every: "1h" }], "schedules[0].name is required"],
-    ["a blank name", [{ name: " ", every: "1h" }], "schedules[0].name must not be only white space"],
+    [
+      "a blank name",
+      [{ name: " ", every: "1h" }],
+      "schedules[0].name must not be only white space",
+    ],
     [
       "a bad cron",
       [{ name: "a", cron: "0 25 * * *" }],

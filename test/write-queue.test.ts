@@ -19,13 +19,15 @@ afterEach(() => {
 });
 
 const insert = (value: string | null) => () => db.query("INSERT INTO t (v) VALUES (?)").run(value);
-const values = () => (db.query("SELECT v FROM t ORDER BY rowid").all() as { v: string }[]).map((r) => r.v);
+const values = () =>
+  (db.query("SELECT v FROM t ORDER BY rowid").all() as { v: string }[]).map((r) => r.v);
 
 describe("group commit", () => {
   test("writes submitted together commit in one transaction, in order", async () => {
     const queue = new WriteQueue(db);
     const observer = new Database(join(dir.path, "queue.db"), { readonly: true });
-    const committedRows = () => (observer.query("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+    const committedRows = () =>
+      (observer.query("SELECT count(*) AS n FROM t").get() as { n: number }).n;
     const seenByOthers: number[] = [];
     const ops = Array.from({ length: 50 }, (_, i) =>
       queue.submit(() => {
@@ -55,7 +57,12 @@ describe("group commit", () => {
       queue.submit(insert(null)), // NOT NULL violation
       queue.submit(insert("b")),
     ]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
     expect(values()).toEqual(["a", "b"]);
   });
 

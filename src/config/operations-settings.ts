@@ -2,7 +2,7 @@ import { UsageError, type OptionSpecs, type ParsedArgs } from "../cli/command.ts
 import type { LogLevel } from "../log/logger.ts";
 import { DEFAULT_POLICY, MAX_AGE_DAYS, type RetentionPolicy } from "../retention/policy.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
-import { DEFAULT_DB_PATH, resolveNamedSetting, resolveSetting, type Setting } from "./settings.ts";
+import { resolveDatabasePath, resolveNamedSetting, type Setting } from "./settings.ts";
 
 export type LogFormat = "text" | "json";
 
@@ -132,6 +132,6 @@ function flag(args: ParsedArgs, name: string, envName: string, fromFile?: boolea
 export function resolveDbPath(args: ParsedArgs): { dbPath: string; config: ConfigFile } {
   const located = configPathOf(args);
   const config = located ? loadConfigFile(located.path, located.from) : {};
-  const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, config.server?.db);
+  const dbPath = resolveDatabasePath(args, config.server?.db);
   return { dbPath, config };
 }

@@ -4,11 +4,10 @@ import type { Durability } from "../storage/database.ts";
 import { configPathOf, loadConfigFile, type ConfigFile } from "./config-file.ts";
 import { resolveOperationsSettings, type OperationsSettings } from "./operations-settings.ts";
 import {
-  DEFAULT_DB_PATH,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  resolveDatabasePath,
   resolveNamedSetting,
-  resolveSetting,
   type Setting,
 } from "./settings.ts";
 
@@ -45,7 +44,7 @@ export function resolveServeSettings(args: ParsedArgs): ServeSettings {
       key: "server.port",
     }),
   );
-  const dbPath = resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, server.db);
+  const dbPath = resolveDatabasePath(args, server.db);
   const durability = parseDurability(
     resolveNamedSetting(args, "durability", "STATUSBOX_DURABILITY", "full", {
       value: server.durability,

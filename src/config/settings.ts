@@ -1,4 +1,4 @@
-import type { ParsedArgs } from "../cli/command.ts";
+import { UsageError, type ParsedArgs } from "../cli/command.ts";
 
 /** A setting's value and where it came from, so that a bad one is blamed on its source. */
 export interface Setting {
@@ -46,5 +46,23 @@ export const DEFAULT_PORT = 8080;
 /** The `--db` option every command that opens the database shares. */
 export const DB_OPTION = { db: { type: "string" } } as const;
 
-export const dbPathOf = (args: ParsedArgs): string =>
-  resolveSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH);
+/**
+ * The database path: `--db`, STATUSBOX_DB, the file's `[server] db`, or ./statusbox.db.
+ * An empty one would name the working folder, and one that starts or ends with white space
+ * is nearly always a quoting slip (SQLite would also keep its log under another name), so
+ * both are refused, naming where the value came from.
+ */
+export function resolveDatabasePath(args: ParsedArgs, fromFile?: string): string {
+  const { value, from } = resolveNamedSetting(args, "db", "STATUSBOX_DB", DEFAULT_DB_PATH, {
+    value: fromFile,
+    key: "server.db",
+  });
+  if (value === "") throw new UsageError(`${from} must not be empty`);
+  if (/^\s|\s$/.test(value)) {
+    throw new UsageError(`${from} must not start or end with white space, not '${value}'`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError(`${from} must not contain control characters`);
+  }
+  return value;
+}

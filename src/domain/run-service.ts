@@ -129,7 +129,13 @@ export class RunService {
       }
 
       const endMessage = details.message === undefined ? null : truncateMessage(details.message);
-      this.runs.finishRun(runId, decision.status, at, details.exitCode ?? null, endMessage?.message);
+      this.runs.finishRun(
+        runId,
+        decision.status,
+        at,
+        details.exitCode ?? null,
+        endMessage?.message,
+      );
       const message = `${decision.status}${note}`;
       this.runs.insertEvents([{ runId, at, kind: "status", ...truncateMessage(message) }]);
       this.notify(runId, run.status);
@@ -195,7 +201,12 @@ export class RunService {
     const message = `timed_out: no end signal within ${run.timeoutSeconds}s`;
     this.runs.insertEvents([{ runId: run.id, at: run.deadlineAt, kind: "status", message }]);
     this.notify(run.id, "running");
-    return { ...run, status: "timed_out", finishedAt: run.deadlineAt, eventCount: run.eventCount + 1 };
+    return {
+      ...run,
+      status: "timed_out",
+      finishedAt: run.deadlineAt,
+      eventCount: run.eventCount + 1,
+    };
   }
 
   private requireRun(runId: number): Run {

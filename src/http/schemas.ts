@@ -36,7 +36,10 @@ export const createJobSchema = z.object({
     .lte(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be at most ${MAX_TIMEOUT_SECONDS} (366 days)`),
   version: z
     .string({ error: "version must be a string" })
-    .refine((s) => characterCount(s) <= MAX_VERSION_CHARACTERS, "version must be at most 64 characters")
+    .refine(
+      (s) => characterCount(s) <= MAX_VERSION_CHARACTERS,
+      "version must be at most 64 characters",
+    )
     .meta({ maxLength: MAX_VERSION_CHARACTERS })
     .nullish(),
 });

@@ -25,18 +25,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
   const format = options.format ?? "text";
 
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (LEVEL_RANK[level] < threshold) return;
-    const time = now().toISOString();
-    if (format === "json") {
-      write(`${JSON.stringify({ time, level, msg: message, ...fields })}\n`);
-      return;
-    }
-    const pairs = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key}=${formatValue(value)}`);
-    write(`${[time, level.toUpperCase().padEnd(5), message, ...pairs].join(" ")}\n`);
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (LEVEL_RANK[level] < threshold) return;
+      const time = now().toISOString();
+      if (format === "json") {
+        write(`${JSON.stringify({ time, level, msg: message, ...fields })}\n`);
+        return;
+      }
+      const pairs = Object.entries(fields)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => `${key}=${formatValue(value)}`);
+      write(`${[time, level.toUpperCase().padEnd(5), message, ...pairs].join(" ")}\n`);
+    };
 
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }

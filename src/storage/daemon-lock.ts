@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, openSync } from "node:fs";
+import { closeSync, constants, fchmodSync, openSync } from "node:fs";
 import { DatabaseOpenError, explainOpenError } from "./open-errors.ts";
 
 /**
@@ -19,8 +19,15 @@ export class DaemonLock {
     const path = `${dbPath}.lock`;
     let db: Database | undefined;
     try {
-      closeSync(openSync(path, "a", 0o600));
-      chmodSync(path, 0o600);
+      // Never through a link: a lock file that is one (to /dev/null, say) must not have its
+      // target's mode changed; SQLite then refuses it as not a database.
+      const { O_CREAT, O_RDWR, O_NOFOLLOW } = constants;
+      const fd = openSync(path, O_CREAT | O_RDWR | O_NOFOLLOW, 0o600);
+      try {
+        fchmodSync(fd, 0o600);
+      } finally {
+        closeSync(fd);
+      }
       db = new Database(path, { readwrite: true, create: true });
       db.run("PRAGMA busy_timeout = 0");
       // Nothing is ever written to it: no rollback journal file beside it either.

@@ -1,15 +1,16 @@
 import { Database } from "bun:sqlite";
 import {
   accessSync,
-  chmodSync,
   closeSync,
   constants,
   existsSync,
+  fchmodSync,
   mkdirSync,
   openSync,
   statSync,
 } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { canonicalDbPath, refuseHardLinks } from "./db-path.ts";
 import { migrate } from "./migrations.ts";
 import { DatabaseOpenError, explainOpenError } from "./open-errors.ts";
 
@@ -35,10 +36,11 @@ export interface OpenOptions {
  * the main file 0600 first keeps all three private.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
-  const absolute = resolve(path);
+  const absolute = canonicalDbPath(path);
   let db: Database | undefined;
   try {
     const created = createPrivateFile(absolute);
+    refuseHardLinks(absolute);
     // SQLite would quietly open a file it may not write read-only, and every write would fail.
     accessSync(absolute, constants.W_OK);
     db = new Database(absolute, { create: true, readwrite: true, strict: true });
@@ -63,11 +65,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
  * tools). Throws DatabaseOpenError when it is missing, a folder, or not a StatusBox database.
  */
 export function openDatabaseReadOnly(path: string): Database {
-  const absolute = resolve(path);
+  const absolute = canonicalDbPath(path);
   if (!existsSync(absolute)) throw new DatabaseOpenError(absolute, "no such file");
   if (statSync(absolute).isDirectory()) {
     throw new DatabaseOpenError(absolute, "that path is a folder");
   }
+  refuseHardLinks(absolute);
   let db: Database | undefined;
   try {
     db = new Database(absolute, { readonly: true, strict: true });
@@ -111,12 +114,20 @@ function checkIdentity(db: Database, path: string): void {
   );
 }
 
-/** Creates the file and its folder when missing; answers whether it did. */
+/**
+ * Creates the file and its folder when missing; answers whether it did. It never follows a
+ * link: a dangling one is refused rather than creating (and chmod-ing) what it points at.
+ */
 function createPrivateFile(path: string): boolean {
   if (existsSync(path)) return false;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
-  // The umask may have cleared bits we asked for, never added any; chmod makes it exact.
-  chmodSync(path, 0o600);
+  const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants;
+  const fd = openSync(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600);
+  try {
+    // The umask may have cleared bits we asked for, never added any; this makes it exact.
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
   return true;
 }

@@ -177,8 +177,7 @@ export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 /** Applies every step newer than the database's version, each in its own transaction. */
 export function migrate(db: Database): void {
-  const current = (db.query("PRAGMA user_version").get() as { user_version: number })
-    .user_version;
+  const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `the database has schema version ${current}, newer than this StatusBox (${SCHEMA_VERSION}); ` +

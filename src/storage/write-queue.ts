@@ -214,7 +214,9 @@ export class WriteQueue {
   }
 
   private isIdle(): boolean {
-    return this.queue.length === 0 && !this.scheduled && !this.syncing && this.unsynced.length === 0;
+    return (
+      this.queue.length === 0 && !this.scheduled && !this.syncing && this.unsynced.length === 0
+    );
   }
 
   private notifyIdle(): void {

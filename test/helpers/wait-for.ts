@@ -7,7 +7,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await check();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? "condition"}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${options.what ?? "condition"}`);
     await Bun.sleep(options.intervalMs ?? 10);
   }
 }

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { canonicalDbPath, refuseHardLinks } from "../../src/storage/db-path.ts";
 
 /** A database the UI cannot watch; `message` is one sentence meant for the person at the shell. */
 export class WatchDbError extends Error {
@@ -20,7 +20,7 @@ export class WatchDbError extends Error {
  * this user; that case gets its own message.
  */
 export function openWatchDatabase(path: string): Database {
-  const absolute = resolve(path);
+  const absolute = canonicalDbPath(path);
   if (!existsSync(absolute)) {
     throw new WatchDbError(
       `no database at ${absolute}; start the daemon there first ` +
@@ -29,6 +29,11 @@ export function openWatchDatabase(path: string): Database {
   }
   if (statSync(absolute).isDirectory()) {
     throw new WatchDbError(`${absolute} is a folder, not a database file`);
+  }
+  try {
+    refuseHardLinks(absolute);
+  } catch (error) {
+    throw new WatchDbError((error as Error).message);
   }
   checkReadable(absolute);
 
