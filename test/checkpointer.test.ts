@@ -2,6 +2,8 @@ import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { startDaemon } from "../src/daemon.ts";
+import { silentLogger } from "../src/log/logger.ts";
 import { Checkpointer } from "../src/storage/checkpointer.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -95,5 +97,26 @@ describe("the background checkpointer", () => {
     expect(errors[0]).toContain("unable to open database");
     expect(autocheckpoint(db)).toBe(1000);
     await checkpointer.stop();
+  });
+});
+
+describe("in the daemon", () => {
+  test("the checkpoint thread runs: the log reaches the database file while the daemon serves", async () => {
+    const temp = makeTempDir();
+    const path = join(temp.path, "statusbox.db");
+    const daemon = await startDaemon({
+      dbPath: path,
+      host: "127.0.0.1",
+      port: 0,
+      logger: silentLogger,
+    });
+    try {
+      // A new database's tables are in the log until a checkpoint copies them back.
+      await waitFor(() => fileSize(path) > 4096, { what: "a background checkpoint" });
+      expect(autocheckpoint(daemon.db)).toBe(4000);
+    } finally {
+      await daemon.stop();
+      temp.cleanup();
+    }
   });
 });
