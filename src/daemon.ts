@@ -73,6 +73,13 @@ export interface Daemon {
 const DRAIN_MS = 3000;
 
 /**
+ * How long after shutdown begins a write may still wait for another process's lock. With
+ * the drain before it, this keeps a stop within the 5 seconds a service manager is promised
+ * even while a `sqlite3` shell holds the database.
+ */
+const WRITE_GIVE_UP_MS = 4000;
+
+/**
  * Seconds of silence after which Bun closes a connection (a stalled body, an idle keep-alive).
  * Bun's default is the same, but left implicit Bun prints a plain-text warning of its own on
  * every timeout, which breaks `--log-format json`; given, it stays quiet and the route sees an
@@ -203,6 +210,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   const stop = async () => {
+    writes.giveUpBy(Date.now() + WRITE_GIVE_UP_MS);
     const forced = setTimeout(() => void server.stop(true), DRAIN_MS);
     await server.stop(false);
     clearTimeout(forced);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describeBadAnswer } from "./helpers/error-shape.ts";
+import { httpRequest, RawConnection } from "./helpers/raw-http.ts";
 import { spawnKeyedDaemon, type KeyedDaemon } from "./helpers/keyed-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
@@ -123,3 +124,39 @@ describe("another process holds the write lock", () => {
     for (const { text } of retried) expect(stored(text)).toBe(true);
   }, 20_000);
 });
+
+test("SIGTERM while writes wait for another process's lock: exit 0 within 5 s, nothing stored", async () => {
+  const ownDb = join(dir.path, "locked-at-shutdown.db");
+  const own = await spawnKeyedDaemon(ownDb);
+  // The key's first use records its "last used" time, a write; make it now, before the lock.
+  await fetch(`${own.url}/api/jobs`, { headers: own.auth });
+  const holder = Bun.spawn(
+    ["sqlite3", ownDb, "BEGIN IMMEDIATE;", `.shell touch '${ownDb}.held'`, ".shell sleep 9"],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  await waitFor(() => existsSync(`${ownDb}.held`), { what: "the lock" });
+
+  // The request's body arrives only after the signal, so its wait for the lock begins late:
+  // without a bound on that wait, the full lock wait would come on top of the drain.
+  const body = JSON.stringify({ name: "waiting-at-shutdown", timeoutSeconds: 60 });
+  const headers = { ...own.auth, "Content-Length": String(body.length) };
+  const late = await RawConnection.open(own.url);
+  late.write(httpRequest("POST", "/api/jobs/", headers));
+  await Bun.sleep(100);
+  const signalledAt = performance.now();
+  own.proc.kill("SIGTERM");
+  await Bun.sleep(1500);
+  late.write(body);
+  const code = await own.proc.exited;
+  const exitMs = performance.now() - signalledAt;
+  holder.kill();
+  await holder.exited;
+  const answer = await late.response(1000);
+
+  expect({ code, withinFiveSeconds: exitMs < 5000 }).toEqual({ code: 0, withinFiveSeconds: true });
+  // A 503, or the connection closed unanswered when the drain ran out.
+  expect(answer === null || answer.status === 503).toBe(true);
+  const db = new Database(ownDb, { readonly: true });
+  expect(db.query("SELECT count(*) AS n FROM runs").get()).toEqual({ n: 0 });
+  db.close();
+}, 20_000);

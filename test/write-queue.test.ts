@@ -111,6 +111,23 @@ describe("group commit", () => {
     expect(values()).toEqual(["y"]);
   });
 
+  test("giveUpBy ends a wait for the lock at its deadline, before the full lock wait", async () => {
+    const queue = new WriteQueue(db, { lockWaitMs: 10_000 });
+    const other = new Database(join(dir.path, "queue.db"));
+    other.run("BEGIN IMMEDIATE");
+    const started = performance.now();
+    const pending = queue.submit(insert("x")).catch((e: unknown) => e);
+    queue.giveUpBy(Date.now() + 300);
+    const error = await pending;
+    const waitedMs = performance.now() - started;
+    other.run("COMMIT");
+    other.close();
+    expect((error as StatusBoxError).status).toBe(503);
+    expect(waitedMs).toBeGreaterThanOrEqual(290);
+    expect(waitedMs).toBeLessThan(2000);
+    expect(values()).toEqual([]);
+  });
+
   test("close waits for submitted writes and refuses new ones", async () => {
     const queue = new WriteQueue(db);
     const pending = queue.submit(insert("last"));

@@ -43,6 +43,9 @@ export class WriteQueue {
   private scheduled = false;
   private closed = false;
   private busySince: number | null = null;
+  private busyRetries = 0;
+  /** Set by `giveUpBy`: past this time a write waiting for the lock fails at once. */
+  private lockDeadline = Number.POSITIVE_INFINITY;
   private readonly maxBatch: number;
   private readonly lockWaitMs: number;
   private readonly statements: Record<"begin" | "commit" | "rollback", Statement>;
@@ -84,6 +87,15 @@ export class WriteQueue {
     return this.queue.length;
   }
 
+  /**
+   * Bounds how long writes may still wait for another process's lock (shutdown has a time
+   * limit of its own): past `deadline` (epoch ms) they fail with a 503 instead of waiting
+   * out the full lock wait.
+   */
+  giveUpBy(deadline: number): void {
+    this.lockDeadline = Math.min(this.lockDeadline, deadline);
+  }
+
   /** Refuses new work and resolves once everything already submitted has settled. */
   async close(): Promise<void> {
     this.closed = true;
@@ -108,6 +120,7 @@ export class WriteQueue {
       return this.waitForLock(error);
     }
     this.busySince = null;
+    this.busyRetries = 0;
 
     const batch = this.queue.splice(0, this.maxBatch);
     const results: Outcome[] = [];
@@ -197,15 +210,20 @@ export class WriteQueue {
   private waitForLock(error: unknown): void {
     const now = Date.now();
     this.busySince ??= now;
-    if (!isBusy(error) || now - this.busySince >= this.lockWaitMs) {
+    const waitedEnough = now - this.busySince >= this.lockWaitMs || now >= this.lockDeadline;
+    if (!isBusy(error) || waitedEnough) {
       const failure = isBusy(error)
         ? unavailable("the database is locked by another process; try again shortly")
         : toStorageError(error);
       for (const item of this.queue.splice(0)) item.reject(failure);
       this.busySince = null;
+      this.busyRetries = 0;
       return this.notifyIdle();
     }
-    this.schedule(25);
+    // Another process's write (a prune or backup from the command line) usually holds the lock
+    // for a few milliseconds: retry soon, then less often, so a short hold costs little.
+    this.busyRetries++;
+    this.schedule(Math.min(25, 2 ** this.busyRetries));
   }
 
   private continue(): void {
