@@ -5,6 +5,8 @@ import { specOf } from "../src/schedules/spec.ts";
 import { ScheduleStore } from "../src/storage/schedule-store.ts";
 import { App } from "../tui/components/App.tsx";
 import { openWatchSource } from "../tui/data/watch-source.ts";
+import type { NameRow } from "../src/schedules/name-view.ts";
+import { nameLine } from "../tui/format/name-cells.ts";
 import { plain } from "../tui/format/paint.ts";
 import { moveNames, settleNames } from "../tui/model/names-nav.ts";
 import { WatchController } from "../tui/model/watch-controller.ts";
@@ -65,7 +67,7 @@ function mount() {
     const what = `frame after ${JSON.stringify(key)}`;
     return waitFor(() => (until(frame()) ? frame() : null), { what });
   };
-  return { frame, press };
+  return { frame, press, clock };
 }
 
 describe("the names view of statusbox watch", () => {
@@ -119,6 +121,42 @@ describe("the names view of statusbox watch", () => {
     const text = await waitFor(() => (frame().includes("4 job names") ? frame() : null));
     expect(text).toMatch(/^ +alpha +● 1m ago +never +1\/0/m);
     expect(text).toMatch(/^› backup /m); // the cursor stays on its name
+  });
+});
+
+describe("the names view over time", () => {
+  test("the next expected time counts down with the clock alone, no write needed", async () => {
+    const { frame, press, clock } = mount();
+    await waitFor(() => frame().includes("backup-db"));
+    await press("n", (t) => t.includes("3 job names"));
+    expect(frame()).toMatch(/^ +nightly .* in 1h00m/m);
+    // The header may recount once the clock moves (counts due since start-up), which redraws
+    // everything; after that, only the time signature can cause a redraw.
+    clock.advance(2000);
+    await Bun.sleep(300);
+    clock.advance(2000);
+    await waitFor(() => (/in 59m56s/.test(frame()) ? frame() : null));
+  });
+});
+
+describe("a name's line", () => {
+  const row = (runs: number, failures: number): NameRow => ({
+    name: "busy",
+    lastRun: null,
+    lastSuccess: null,
+    day: { runs, failures },
+    week: { runs: runs * 7, failures: failures * 7 },
+    durations: null,
+    schedule: null,
+    window: null,
+  });
+
+  test("counts too long for their column are shortened, keeping the failures", () => {
+    const line = nameLine(row(1166, 104), T0, 100, plain, false);
+    expect(line).toMatch(/ 1166\/104 +8162\/728 /);
+    const busier = nameLine(row(123_456, 10_250), T0, 100, plain, false);
+    expect(busier).toMatch(/ 123k\/10k +864k\/72k /);
+    expect(Bun.stringWidth(busier)).toBe(100);
   });
 });
 

@@ -10,8 +10,8 @@ const COLUMNS = [
   { key: "name", title: "NAME", width: 0, align: "left" },
   { key: "last", title: "LAST RUN", width: 10, align: "left" },
   { key: "ok", title: "LAST OK", width: 8, align: "left" },
-  { key: "day", title: "24H", width: 7, align: "right" },
-  { key: "week", title: "7D", width: 7, align: "right" },
+  { key: "day", title: "24H", width: 9, align: "right" },
+  { key: "week", title: "7D", width: 9, align: "right" },
   { key: "p50", title: "P50", width: 6, align: "right" },
   { key: "p95", title: "P95", width: 6, align: "right" },
   { key: "next", title: "NEXT", width: 10, align: "left" },
@@ -51,8 +51,8 @@ export function nameLine(
     name: oneLine(row.name),
     last: lastRunText(row, now, paint),
     ok: row.lastSuccess ? formatAgo(row.lastSuccess.finishedAt, now) : "never",
-    day: tally(row.day),
-    week: tally(row.week),
+    day: tally(row.day, w.day),
+    week: tally(row.week, w.week),
     p50: row.durations ? formatDuration(row.durations.medianMs) : "-",
     p95: row.durations ? formatDuration(row.durations.p95Ms) : "-",
     next: nextText(row, now),
@@ -68,8 +68,38 @@ function lastRunText(row: NameRow, now: number, paint: Painter): string {
   return `${paint.color(style.symbol, style.color)} ${formatAgo(row.lastRun.createdAt, now)}`;
 }
 
-/** "12/1": runs, then failures (failed, timed out, missed). */
-const tally = (t: NameRow["day"]) => `${t.runs}/${t.failures}`;
+/**
+ * "12/1": runs, then failures (failed, timed out, missed); counts that would not fit are
+ * shortened ("12.3k/104") rather than cut, which would lose the failures.
+ */
+function tally(t: NameRow["day"], width: number): string {
+  const exact = `${t.runs}/${t.failures}`;
+  return exact.length <= width ? exact : `${compact(t.runs)}/${compact(t.failures)}`;
+}
+
+/** At most 4 characters up to 999 million: 999, 1.2k, 12k, 123k, 1.2M... */
+function compact(n: number): string {
+  if (n < 1000) return String(n);
+  for (const [unit, size] of [
+    ["k", 1e3],
+    ["M", 1e6],
+    ["G", 1e9],
+  ] as const) {
+    const scaled = n / size;
+    if (scaled < 9.95) return `${scaled.toFixed(1)}${unit}`;
+    if (scaled < 999.5) return `${Math.round(scaled)}${unit}`;
+  }
+  return `${Math.round(n / 1e12)}T`;
+}
+
+/** The texts of a name's line that change with time alone (see timeSignature). */
+export function nameTimeTexts(row: NameRow, now: number): string[] {
+  return [
+    row.lastRun ? formatAgo(row.lastRun.createdAt, now) : "-",
+    row.lastSuccess ? formatAgo(row.lastSuccess.finishedAt, now) : "-",
+    nextText(row, now),
+  ];
+}
 
 function nextText(row: NameRow, now: number): string {
   if (!row.window || !row.schedule) return "-";
