@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { runCli } from "../src/cli/main.ts";
+import { formatRun } from "../src/cli/run/show-run.ts";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { waitFor } from "./helpers/wait-for.ts";
@@ -232,5 +233,31 @@ describe("statusbox job commands", () => {
       expect(result.stderr).toContain(message);
       expect(result.stderr).toContain(`Usage: statusbox job ${args[0]}`);
     }
+  });
+});
+
+describe("job show of a missed run", () => {
+  test("prints when a run was expected and how many windows were missed", () => {
+    const missed = {
+      id: 9,
+      name: "nightly",
+      version: null,
+      status: "missed" as const,
+      timeoutSeconds: 0,
+      createdAt: "2026-01-02T03:15:00.000Z",
+      deadlineAt: "2026-01-02T03:15:00.000Z",
+      finishedAt: "2026-01-02T03:15:00.000Z",
+      durationMs: 0,
+      reportedEndAt: null,
+      reportedDurationMs: null,
+      exitCode: null,
+      message: "no run started by 2026-01-02T03:15:00.000Z",
+      eventCount: 1,
+      expectedAt: "2026-01-02T03:00:00.000Z",
+      missedWindows: 2,
+    };
+    const text = formatRun(missed, []);
+    expect(text).toMatch(/^expected +2026-01-02T03:00:00.000Z$/m);
+    expect(text).toMatch(/^missed +2 window\(s\)$/m);
   });
 });

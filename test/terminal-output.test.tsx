@@ -73,6 +73,8 @@ describe("statusbox watch", () => {
     endMessage: HOSTILE,
     eventCount: 1,
     eventsDropped: 0,
+    expectedAt: null,
+    missedWindows: null,
   };
   const event: WatchEvent = {
     id: 1,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { cleanup, render } from "ink-testing-library";
 import { ManualClock } from "../src/domain/clock.ts";
+import { fieldLines } from "../tui/components/DetailView.tsx";
 import { EventPane } from "../tui/components/EventPane.tsx";
 import { Header } from "../tui/components/Header.tsx";
 import { RunTable } from "../tui/components/RunTable.tsx";
@@ -32,6 +33,8 @@ function run(overrides: Partial<WatchRun> = {}): WatchRun {
     endMessage: null,
     eventCount: 3,
     eventsDropped: 0,
+    expectedAt: null,
+    missedWindows: null,
     ...overrides,
   };
 }
@@ -282,4 +285,22 @@ test("relative times use the clock they are given", () => {
     />,
   ).lastFrame();
   expect(frame).toContain("3h ago");
+});
+
+describe("the detail view's fields", () => {
+  test("a missed run shows when a run was expected and how many windows it stands for", () => {
+    const expectedAt = T0 - 20 * 60_000;
+    const missed = run({ status: "missed", timeoutSeconds: 0, expectedAt, missedWindows: 3 });
+    const lines = fieldLines(missed, T0, plain).join("\n");
+    expect(lines).toMatch(
+      /expected +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} .*\(20m ago\) · 3 missed windows/,
+    );
+    expect(lines).not.toContain("timeout");
+  });
+
+  test("a run that was started shows its timeout and deadline instead", () => {
+    const lines = fieldLines(run(), T0, plain).join("\n");
+    expect(lines).toMatch(/timeout +600s · deadline/);
+    expect(lines).not.toContain("expected");
+  });
 });

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { FAILING_CHANNELS_SQL } from "../src/alerts/failing-channels.ts";
 import { ChangeDetector } from "../tui/data/change-detector.ts";
 import { distinctValues } from "../tui/data/distinct-values.ts";
 import { EventReader } from "../tui/data/event-reader.ts";
@@ -31,6 +32,14 @@ function plan(db: Database, sql: string, params: Record<string, string | number>
     .map((row) => row.detail)
     .join("\n");
 }
+
+describe("failing alert channels", () => {
+  test("are found by index seeks, never by scanning the whole delivery history", () => {
+    const steps = plan(reader, FAILING_CHANNELS_SQL, {});
+    expect(steps).toContain("alert_attempts_channel");
+    expect(steps).not.toMatch(/SCAN (alert_attempts|a|f|d)\b/);
+  });
+});
 
 describe("change detection", () => {
   test("sees a commit by another connection, and nothing when nobody wrote", () => {
@@ -132,6 +141,13 @@ describe("paging runs", () => {
     fixture.add({ status: "missed" });
     const run = new RunPager(reader).get(1);
     expect(run?.status).toBe("missed");
+  });
+
+  test("reads a missed run's expected time and missed windows", () => {
+    const id = fixture.add({ status: "missed" });
+    fixture.db.run("UPDATE runs SET expected_at = ?, missed_windows = 2 WHERE id = ?", [T0, id]);
+    const run = new RunPager(reader).get(id);
+    expect(run).toMatchObject({ expectedAt: T0, missedWindows: 2 });
   });
 });
 

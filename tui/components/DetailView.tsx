@@ -48,6 +48,8 @@ export function DetailView(props: DetailViewProps) {
   );
 }
 
+const windows = (n: number) => `${n} missed window${n === 1 ? "" : "s"}`;
+
 function logLine(line: LogLine, paint: Painter): string {
   const prefix = line.first ? eventPrefix(line.event, paint) : " ".repeat(PREFIX_WIDTH);
   return prefix + paint.color(line.text, bodyColor(line.event));
@@ -70,11 +72,18 @@ export function fieldLines(run: WatchRun, now: number, paint: Painter): string[]
       : `${at(run.lateEndAt)} · after the timeout, took ${took(run.lateEndAt)}`;
   const dropped = run.eventsDropped > 0 ? ` · ${run.eventsDropped} older dropped by retention` : "";
 
+  // A missed run was never started, so it has no timeout: what it stands for is when a run
+  // was expected.
+  const timing =
+    run.expectedAt === null
+      ? `${label("timeout")}${run.timeoutSeconds}s · deadline ${formatDateTime(run.deadlineAt)}`
+      : `${label("expected")}${at(run.expectedAt)} · ${windows(run.missedWindows ?? 1)}`;
+
   return [
-    `${paint.bold(`run ${run.id}`)} · ${oneLine(run.name)}${version} · ` +
-      paintStatus(run.status, paint),
+    `${paint.bold(`run ${run.id}`)} · ${paintStatus(run.status, paint)} · ` +
+      `${oneLine(run.name)}${version}`,
     `${label("created")}${at(run.createdAt)}`,
-    `${label("timeout")}${run.timeoutSeconds}s · deadline ${formatDateTime(run.deadlineAt)}`,
+    timing,
     `${label("finished")}${ended}`,
     `${label("reported")}${reported}`,
     `${label("exit")}${run.exitCode ?? "-"} · message: ${oneLine(run.endMessage ?? "-")}`,

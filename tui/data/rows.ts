@@ -17,6 +17,9 @@ export interface WatchRun {
   endMessage: string | null;
   eventCount: number;
   eventsDropped: number;
+  /** A missed run's last expected time, and how many windows it stands for. */
+  expectedAt: number | null;
+  missedWindows: number | null;
 }
 
 export interface WatchEvent {
@@ -43,6 +46,8 @@ export interface RunRow {
   end_message: string | null;
   event_count: number;
   events_dropped?: number;
+  expected_at?: number | null;
+  missed_windows?: number | null;
 }
 
 export interface EventRow {
@@ -69,6 +74,8 @@ export const toWatchRun = (row: RunRow): WatchRun => ({
   endMessage: row.end_message,
   eventCount: row.event_count,
   eventsDropped: row.events_dropped ?? 0,
+  expectedAt: row.expected_at ?? null,
+  missedWindows: row.missed_windows ?? null,
 });
 
 export const toWatchEvent = (row: EventRow): WatchEvent => ({

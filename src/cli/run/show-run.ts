@@ -26,6 +26,9 @@ export function formatRun(job: Job, events: JobEvent[]): string {
       `${job.reportedEndAt} (after ${formatDuration(job.reportedDurationMs!)})`,
     ]);
   }
+  if (job.expectedAt) {
+    fields.push(["expected", job.expectedAt], ["missed", `${job.missedWindows ?? 1} window(s)`]);
+  }
   fields.push(["events", String(job.eventCount)]);
 
   const width = Math.max(...fields.map(([name]) => name.length));
