@@ -4,8 +4,13 @@
  */
 export function fit(text: string, width: number, align: "left" | "right" = "left"): string {
   if (width <= 0) return "";
-  const length = Bun.stringWidth(text);
-  if (length > width) return Bun.sliceAnsi(text, 0, width, "…");
-  const padding = " ".repeat(width - length);
-  return align === "left" ? text + padding : padding + text;
+  let fitted = text;
+  // A cut may end on a wide character that straddles the last column (Bun keeps it whole),
+  // so cut one column shorter until the result fits; the padding below fills the gap.
+  for (let cut = width; Bun.stringWidth(fitted) > width && cut > 0; cut--) {
+    fitted = Bun.sliceAnsi(text, 0, cut, "…");
+  }
+  if (Bun.stringWidth(fitted) > width) fitted = "…".repeat(Math.min(width, 1));
+  const padding = " ".repeat(width - Bun.stringWidth(fitted));
+  return align === "left" ? fitted + padding : padding + fitted;
 }
