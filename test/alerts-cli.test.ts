@@ -206,6 +206,28 @@ describe("statusbox alerts log", () => {
     }
   });
 
+  test("--channel shows that channel's attempts and counts only its waiting alerts", async () => {
+    const receiver = startReceiver();
+    receiver.answer(() => ({ status: 500, body: "down" }));
+    const kit = alertKit([
+      { name: "ops", type: "webhook", url: `${receiver.url}/ops` },
+      { name: "pager", type: "webhook", url: `${receiver.url}/pager` },
+    ]);
+    try {
+      await kit.finish("backup-db", "fail");
+      await kit.dispatcher.step();
+      const all = await runStatusbox(["alerts", "log", "--db", kit.dbPath]);
+      expect(all.stdout).toContain("2 alert(s) waiting for delivery");
+      const one = await runStatusbox(["alerts", "log", "--db", kit.dbPath, "--channel", "ops"]);
+      const lines = one.stdout.trimEnd().split("\n");
+      expect(lines.slice(1, -1).every((line) => / ops +backup-db/.test(line))).toBe(true);
+      expect(lines.at(-1)).toStartWith("1 alert(s) waiting for delivery");
+    } finally {
+      await kit.close();
+      await receiver.stop();
+    }
+  });
+
   test("says so when nothing was attempted, and refuses a bad --limit", async () => {
     const dir = makeTempDir();
     try {

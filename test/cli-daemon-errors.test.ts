@@ -23,3 +23,8 @@ test("a connection error's message is printed on one safe line", () => {
 test("anything else is not a client error", () => {
   expect(describeClientError(new Error("bug"))).toBeNull();
 });
+
+test("an error page that is not the daemon's names its status once and asks about the URL", () => {
+  const error = new StatusBoxApiError(404, "http_error", "HTTP 404 Not Found", {});
+  expect(describeClientError(error)).toBe("HTTP 404 Not Found; is the URL the StatusBox daemon's?");
+});

@@ -49,13 +49,16 @@ export function recentDeliveries(
   }));
 }
 
-/** Alerts not yet delivered nor given up, and when the next of them is due. */
-export function pendingAlerts(db: Database): { count: number; nextAttemptAt: number | null } {
+/** Alerts not yet delivered nor given up (of one channel, if given), and when the next is due. */
+export function pendingAlerts(
+  db: Database,
+  channel?: string,
+): { count: number; nextAttemptAt: number | null } {
   const row = db
-    .query<{ count: number; next: number | null }, []>(
+    .query<{ count: number; next: number | null }, { channel: string | null }>(
       `SELECT count(*) AS count, min(next_attempt_at) AS next
-       FROM alert_outbox WHERE state = 'pending'`,
+       FROM alert_outbox WHERE state = 'pending' AND ($channel IS NULL OR channel = $channel)`,
     )
-    .get();
+    .get({ channel: channel ?? null });
   return { count: row?.count ?? 0, nextAttemptAt: row?.next ?? null };
 }

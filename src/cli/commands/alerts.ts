@@ -118,8 +118,9 @@ Options:
     const { dbPath } = resolveDbPath(args);
     const db = openDatabase(dbPath, { onCreate: announceNewDatabase(io) });
     try {
-      const entries = recentDeliveries(db, { limit, channel: stringOption(args, "channel") });
-      const pending = pendingAlerts(db);
+      const channel = stringOption(args, "channel");
+      const entries = recentDeliveries(db, { limit, channel });
+      const pending = pendingAlerts(db, channel);
       if (entries.length === 0) io.stdout("No delivery attempts yet.\n");
       else io.stdout(formatTable(LOG_HEADERS, entries.map(logRow)));
 

@@ -36,6 +36,10 @@ export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}
 export function describeClientError(error: unknown): string | null {
   // The daemon's sentence may quote what a client sent (a job name, a message): it reaches
   // the terminal escaped like everything else we print that came from outside.
+  if (error instanceof StatusBoxApiError && error.code === "http_error") {
+    // Not the daemon's answer (a proxy's page, another server): its status line is the message.
+    return `${oneLine(error.message)}; is the URL the StatusBox daemon's?`;
+  }
   if (error instanceof StatusBoxApiError) return `${oneLine(error.message)} (HTTP ${error.status})`;
   if (error instanceof StatusBoxConnectionError) return oneLine(error.message);
   return null;
