@@ -15,6 +15,7 @@ import { DEFAULT_POLICY, type RetentionPolicy } from "./retention/policy.ts";
 import { Pruner } from "./retention/pruner.ts";
 import { RetentionLoop, type RetentionLoopOptions } from "./retention/retention-loop.ts";
 import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
+import { SharedWheel } from "./scheduler/shared-wheel.ts";
 import { NameView } from "./schedules/name-view.ts";
 import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
 import { createSchedules, type Schedules } from "./schedules/setup.ts";
@@ -114,8 +115,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const keys = new KeyService(new KeyStore(db), clock);
 
   let runs: RunService;
+  // Run deadlines and the ends of schedule windows: one wheel, ticked by one interval.
+  const wheel = new SharedWheel(clock);
   const scheduler = new DeadlineScheduler({
     clock,
+    wheel,
     onExpired: (ids) => void expireAndLog(runs, ids, logger, scheduler, clock),
   });
   const metrics = new DaemonMetrics(db.filename, clock.now());
@@ -132,6 +136,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger,
     listeners: [alerts.listener],
     declared: options.schedules ?? [],
+    wheel,
   });
 
   const recovered = await runs.recover();

@@ -1,11 +1,13 @@
 import type { Clock } from "../domain/clock.ts";
 import type { DeadlineTracker } from "../domain/ports.ts";
-import { TimerWheel } from "./timer-wheel.ts";
+import { SharedWheel, type WheelTimers } from "./shared-wheel.ts";
 
 export interface DeadlineSchedulerOptions {
   clock: Clock;
   /** The wheel's resolution: a deadline is acted on at most this late (plus the write). */
   tickMs?: number;
+  /** The daemon's one timer wheel; without it the scheduler has a wheel of its own. */
+  wheel?: SharedWheel;
   /** Called with the ids whose deadline passed; the runs are not yet marked. */
   onExpired: (runIds: number[]) => void;
 }
@@ -15,51 +17,47 @@ export interface DeadlineSchedulerOptions {
  * passed to `onExpired`. Scheduling and cancelling are O(1); the wheel holds run ids only.
  */
 export class DeadlineScheduler implements DeadlineTracker {
-  private readonly wheel: TimerWheel;
-  private readonly handles = new Map<number, number>();
-  private readonly clock: Clock;
-  private readonly tickMs: number;
-  private readonly onExpired: (runIds: number[]) => void;
-  private interval: ReturnType<typeof setInterval> | null = null;
+  private readonly wheel: SharedWheel;
+  private readonly timers: WheelTimers;
+  private expired: number[] = [];
 
   constructor(options: DeadlineSchedulerOptions) {
-    this.clock = options.clock;
-    this.tickMs = options.tickMs ?? 100;
-    this.onExpired = options.onExpired;
-    this.wheel = new TimerWheel({ tickMs: this.tickMs, startMs: this.clock.now() });
+    this.wheel = options.wheel ?? new SharedWheel(options.clock, options.tickMs ?? 100);
+    this.timers = this.wheel.timers((ids) => {
+      this.timers.fired(ids);
+      this.expired = ids;
+      options.onExpired(ids);
+    });
   }
 
   schedule(runId: number, deadlineAt: number): void {
-    this.cancel(runId);
-    this.handles.set(runId, this.wheel.schedule(runId, deadlineAt));
+    this.timers.arm(runId, deadlineAt);
   }
 
   cancel(runId: number): void {
-    const handle = this.handles.get(runId);
-    if (handle === undefined) return;
-    this.wheel.cancel(handle);
-    this.handles.delete(runId);
+    this.timers.disarm(runId);
   }
 
+  /** Open deadlines pending. */
   get size(): number {
-    return this.wheel.size;
+    return this.timers.size;
   }
 
-  /** Moves the wheel to the clock's time and reports what expired. Tests call it directly. */
+  /**
+   * Moves the wheel to the clock's time and reports what expired. Tests call it directly;
+   * on a shared wheel it also fires the other kinds of timer that are due.
+   */
   tick(): number[] {
-    const expired = this.wheel.advance(this.clock.now());
-    for (const id of expired) this.handles.delete(id);
-    if (expired.length > 0) this.onExpired(expired);
-    return expired;
+    this.expired = [];
+    this.wheel.tick();
+    return this.expired;
   }
 
   start(): void {
-    if (this.interval) return;
-    this.interval = setInterval(() => this.tick(), this.tickMs);
+    this.wheel.start();
   }
 
   stop(): void {
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
+    this.wheel.stop();
   }
 }

@@ -2,11 +2,11 @@ import type { Clock } from "../domain/clock.ts";
 import type { RunListener, RunRepository, WriteCommitter } from "../domain/ports.ts";
 import type { Run } from "../domain/run.ts";
 import type { Logger } from "../log/logger.ts";
+import { SharedWheel, type WheelTimers } from "../scheduler/shared-wheel.ts";
 import type { ScheduleStore } from "../storage/schedule-store.ts";
 import { Cadence } from "./cadence.ts";
 import { recordMissedRun } from "./missed-run.ts";
 import { closesAt, type Schedule } from "./schedule.ts";
-import { ScheduleTimers } from "./schedule-timers.ts";
 import { closeWindows } from "./windows.ts";
 
 export interface ScheduleCheckerOptions {
@@ -19,6 +19,8 @@ export interface ScheduleCheckerOptions {
   logger: Logger;
   /** The wheel's resolution: a window is judged at most this long after it closes. */
   tickMs?: number;
+  /** The daemon's one timer wheel (the run deadlines' too); without it, one of its own. */
+  wheel?: SharedWheel;
 }
 
 /** How long a check that could not write waits before it tries again. */
@@ -31,13 +33,18 @@ const RETRY_MS = 1000;
  * windows that closed while the daemon was down: at most one missed run per schedule.
  */
 export class ScheduleChecker {
-  private readonly timers: ScheduleTimers;
-  private readonly tickMs: number;
-  private interval: ReturnType<typeof setInterval> | null = null;
+  private readonly wheel: SharedWheel;
+  /** The end of each schedule's current window, keyed by schedule id. */
+  private readonly timers: WheelTimers;
+  /** The check the last tick started, for `tick` to answer. */
+  private checking: Promise<Run[]> = Promise.resolve([]);
 
   constructor(private readonly options: ScheduleCheckerOptions) {
-    this.tickMs = options.tickMs ?? 1000;
-    this.timers = new ScheduleTimers({ tickMs: this.tickMs, startMs: options.clock.now() });
+    this.wheel = options.wheel ?? new SharedWheel(options.clock, options.tickMs ?? 1000);
+    this.timers = this.wheel.timers((ids) => {
+      this.timers.fired(ids);
+      this.checking = this.check(ids);
+    });
   }
 
   /** Waits for the end of the schedule's current window. */
@@ -59,19 +66,22 @@ export class ScheduleChecker {
     return this.tick();
   }
 
-  /** Moves the wheel to the clock's time and judges what closed. Tests call it directly. */
-  async tick(): Promise<Run[]> {
-    const due = this.timers.due(this.options.clock.now());
-    return due.length === 0 ? [] : this.check(due);
+  /**
+   * Moves the wheel to the clock's time and judges what closed. Tests call it directly; on
+   * a shared wheel it also fires the other kinds of timer that are due.
+   */
+  tick(): Promise<Run[]> {
+    this.checking = Promise.resolve([]);
+    this.wheel.tick();
+    return this.checking;
   }
 
   start(): void {
-    this.interval ??= setInterval(() => void this.tick(), this.tickMs);
+    this.wheel.start();
   }
 
   stop(): void {
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
+    this.wheel.stop();
   }
 
   private async check(ids: number[]): Promise<Run[]> {

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../domain/clock.ts";
 import type { RunListener, RunRepository, WriteCommitter } from "../domain/ports.ts";
 import type { Logger } from "../log/logger.ts";
+import type { SharedWheel } from "../scheduler/shared-wheel.ts";
 import { ScheduleStore } from "../storage/schedule-store.ts";
 import { ScheduleChecker } from "./schedule-checker.ts";
 import { ScheduleService, type DeclaredSchedule } from "./schedule-service.ts";
@@ -28,6 +29,8 @@ export function createSchedules(options: {
   clock: Clock;
   logger: Logger;
   tickMs?: number;
+  /** The daemon's one timer wheel, shared with the run deadlines. */
+  wheel?: SharedWheel;
 }): Schedules {
   const store = new ScheduleStore(options.db);
   const checker = new ScheduleChecker({ ...options, store });
