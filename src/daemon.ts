@@ -8,6 +8,7 @@ import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
 import { withAbsoluteUrls } from "./http/absolute-url.ts";
 import { createApp } from "./http/app.ts";
+import { explainListenError } from "./http/listen-error.ts";
 import type { Logger } from "./log/logger.ts";
 import { DaemonMetrics } from "./metrics/daemon-metrics.ts";
 import { MeteredRunStore } from "./metrics/metered-run-store.ts";
@@ -185,7 +186,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   } catch (error) {
     // The port is taken (or not ours to use): leave nothing running behind the error.
     await stopBackground();
-    throw error;
+    throw explainListenError(options.host, options.port, error);
   }
 
   // Only once the port is ours: a start that cannot listen must leave no first key behind,

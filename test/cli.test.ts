@@ -179,6 +179,24 @@ describe("serve", () => {
     }
   });
 
+  test("a host that is no address of this machine: one line naming it, exit 1", async () => {
+    const dir = makeTempDir();
+    try {
+      for (const [host, why] of [
+        ["999.1.1.1", "999.1.1.1 is not an IP address or known name"],
+        ["10.255.255.254", "10.255.255.254 is not an address of this machine"],
+      ]) {
+        const db = join(dir.path, "host.db");
+        const result = await runStatusbox(["serve", "--host", host!, "--port", "0", "--db", db]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`could not start`);
+        expect(result.stderr).toContain(why!);
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   test("a bad flag value exits 2 with a message", async () => {
     const result = await runStatusbox(["serve", "--port", "99999"]);
     expect(result.code).toBe(2);

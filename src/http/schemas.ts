@@ -10,8 +10,14 @@ export const MAX_VERSION_CHARACTERS = 64;
 
 /** A type error that says "is required" when the field is absent. */
 const typed = (field: string, type: string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? `${field} is required` : `${field} must be a ${type}`,
+  error: (issue: { input?: unknown }) => {
+    if (issue.input === undefined) return `${field} is required`;
+    // JSON.parse reads 1e400 as Infinity: a number, but not one that can be stored.
+    if (type === "number" && typeof issue.input === "number") {
+      return `${field} must be a finite number`;
+    }
+    return `${field} must be a ${type}`;
+  },
 });
 
 /** A job name, by the rules of domain/job-name.ts (one sentence for the first broken one). */
