@@ -250,6 +250,9 @@ describe("help", () => {
     expect(help).toContain("filter by name as you type");
     expect(help).toMatch(/Statuses +● running +✓ completed +✗ failed/);
     expect(help).toMatch(/Events +log +stderr +state +refused/);
+    // At 80 columns, the smallest it draws in, no line of the help is cut.
+    expect(help).not.toContain("…");
+    expect(help).toContain("an end signal the run refused (it had already ended)");
     await press("x", (text) => text.includes("DURATION / LEFT"));
   });
 });
