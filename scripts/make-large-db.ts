@@ -68,7 +68,9 @@ function insertOneRun(id: number): void {
   const createdAt = open
     ? now - (RUNS - id + 1) * 5_000
     : now - SPAN_MS + Math.floor((id / RUNS) * (SPAN_MS - 600_000));
-  const timeout = open ? openTimeout(id) : 300 + Math.floor(random() * 3300);
+  // A finished run ended before the build: its deadline (and so its end) is never in the future.
+  const untilNow = Math.floor((now - createdAt) / 1000) - 1;
+  const timeout = open ? openTimeout(id) : Math.min(untilNow, 300 + Math.floor(random() * 3300));
   const deadlineAt = deadlineOf(createdAt, timeout);
   const status = open ? "running" : pickStatus();
   const finishedAt = open
