@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { fuzzRequest } from "./helpers/fuzz-arbitraries.ts";
-import { describeRequest, startFuzzTarget, type FuzzTarget } from "./helpers/fuzz-target.ts";
+import {
+  describeRequest,
+  startFuzzTarget,
+  type InProcessFuzzTarget,
+} from "./helpers/fuzz-target.ts";
 
-let target: FuzzTarget;
+let target: InProcessFuzzTarget;
 beforeAll(async () => {
   target = await startFuzzTarget();
 });
