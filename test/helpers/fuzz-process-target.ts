@@ -14,8 +14,6 @@ export interface ProcessFuzzTarget extends FuzzTarget {
   dbPath: string;
   /** The test's own read-only connection to the daemon's database. */
   db: Database;
-  /** False once the daemon exited or stopped answering: later cases prove nothing. */
-  alive(): boolean;
 }
 
 /** 366 days, the longest timeout: the seeded runs stay running however long the fuzz goes. */

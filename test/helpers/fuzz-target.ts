@@ -31,6 +31,8 @@ export interface FuzzTarget extends FuzzWorld {
   check(request: FuzzRequest): Promise<CaseResult>;
   /** Whether the daemon still answers its health check. */
   healthy(): Promise<boolean>;
+  /** False once the daemon exited or stopped answering: later cases prove nothing. */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startFuzzTarget(): Promise<InProcessFuzzTarget> {
     runIds,
     check,
     healthy: () => isHealthy(daemon.url),
+    alive: () => true,
     close: () => daemon.close(),
   };
 }
