@@ -5,8 +5,15 @@ import { runStatusbox } from "./binary.ts";
 import { checkAgainst } from "./fuzz-check.ts";
 import { fingerprintQuery } from "./fuzz-fingerprint.ts";
 import { WHAT_REQUESTS_STORE } from "./fuzz-own-writes.ts";
-import { isHealthy, routesOf, type FuzzRequest, type FuzzTarget } from "./fuzz-target.ts";
-import { spawnKeyedDaemon, type KeyedDaemon } from "./keyed-daemon.ts";
+import {
+  isHealthy,
+  routesOf,
+  type FuzzKeys,
+  type FuzzRequest,
+  type FuzzTarget,
+} from "./fuzz-target.ts";
+import { exit, logWatch, spawnOnHighPort, stopWithin } from "./fuzz-spawned-daemon.ts";
+import type { KeyedDaemon } from "./keyed-daemon.ts";
 import { makeTempDir } from "./temp-dir.ts";
 
 export interface ProcessFuzzTarget extends FuzzTarget {
@@ -36,9 +43,29 @@ export async function startProcessFuzzTarget(): Promise<ProcessFuzzTarget> {
   const revoked = await cliKey(dbPath, "--name", "fuzz revoked");
   const revoking = await runStatusbox(["keys", "revoke", String(revoked.id), "--db", dbPath]);
   if (revoking.code !== 0) throw new Error(`keys revoke failed: ${revoking.stderr}`);
-  const daemon = await spawnOnHighPort(dbPath);
-  const keys = { write: daemon.key, read: read.secret, revoked: revoked.secret };
+  // Retention trimming a run's events would be one more write of the daemon's own.
+  const daemon = await spawnOnHighPort(dbPath, ["--max-events-per-run", "1000000000"]);
+  try {
+    return await watch(daemon, dbPath, dir.cleanup, {
+      write: daemon.key,
+      read: read.secret,
+      revoked: revoked.secret,
+    });
+  } catch (error) {
+    // A start that fails half-way must not leave the daemon running.
+    await stopWithin(daemon, 3000);
+    dir.cleanup();
+    throw error;
+  }
+}
 
+/** Seeds the daemon's database and wraps the daemon in the checks of each case. */
+async function watch(
+  daemon: KeyedDaemon,
+  dbPath: string,
+  cleanup: () => void,
+  keys: FuzzKeys,
+): Promise<ProcessFuzzTarget> {
   const runIds = [await seedRun(daemon), await seedRun(daemon), await seedRun(daemon)];
   await send(daemon, "POST", `/jobs/${runIds[1]}/complete`, { exitCode: 0 });
   await send(daemon, "POST", `/jobs/${runIds[2]}/fail`, { message: "broken" });
@@ -88,46 +115,9 @@ export async function startProcessFuzzTarget(): Promise<ProcessFuzzTarget> {
     close: async () => {
       db.close();
       await stopWithin(daemon, 3000);
-      dir.cleanup();
+      cleanup();
     },
   };
-}
-
-/** How the daemon process ended ("code 3", "SIGKILL"), or null while it runs. */
-function exit({ proc }: KeyedDaemon): string | null {
-  if (proc.signalCode !== null) return String(proc.signalCode);
-  return proc.exitCode === null ? null : `code ${proc.exitCode}`;
-}
-
-/**
- * Reads the daemon's log as it grows, a whole line at a time: answers the first new line at
- * error level (an unexpected error, a write it could not make), or null.
- */
-function logWatch(daemon: KeyedDaemon): { newErrorLine(): string | null } {
-  let read = 0;
-  return {
-    newErrorLine() {
-      const log = daemon.log();
-      const end = log.lastIndexOf("\n") + 1;
-      if (end <= read) return null;
-      const lines = log.slice(read, end).split("\n");
-      read = end;
-      return lines.find((line) => /^\S+ ERROR /.test(line)) ?? null;
-    },
-  };
-}
-
-/** A port from 55000 to 59999, drawn again while the one drawn is taken. */
-async function spawnOnHighPort(dbPath: string): Promise<KeyedDaemon> {
-  for (let attempt = 1; ; attempt++) {
-    const port = String(55_000 + Math.floor(Math.random() * 5000));
-    const args = ["--port", port, "--max-events-per-run", "1000000000"];
-    try {
-      return await spawnKeyedDaemon(dbPath, { args });
-    } catch (error) {
-      if (attempt >= 5 || !String(error).includes("in use")) throw error;
-    }
-  }
 }
 
 async function cliKey(dbPath: string, ...flags: string[]) {
@@ -144,8 +134,10 @@ async function send(daemon: KeyedDaemon, method: string, path: string, body: unk
     headers,
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}`);
-  return response.json() as Promise<{ id?: number }>;
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  // An end signal answers 200 with no body.
+  return (text === "" ? {} : JSON.parse(text)) as { id?: number };
 }
 
 async function seedRun(daemon: KeyedDaemon): Promise<number> {
@@ -154,12 +146,4 @@ async function seedRun(daemon: KeyedDaemon): Promise<number> {
     timeoutSeconds: LONGEST_TIMEOUT_S,
   });
   return created.id!;
-}
-
-/** SIGTERM, and SIGKILL if the daemon has not exited after `ms`. */
-async function stopWithin(daemon: KeyedDaemon, ms: number): Promise<void> {
-  if (exit(daemon) !== null) return;
-  const kill = setTimeout(() => daemon.proc.kill("SIGKILL"), ms);
-  await daemon.stop("SIGTERM");
-  clearTimeout(kill);
 }
