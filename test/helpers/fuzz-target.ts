@@ -88,6 +88,7 @@ export async function routesOf(url: string, key: string): Promise<FuzzWorld["rou
   }));
 }
 
+/** Whether the daemon at `url` answers its health check with 200 within 10 seconds. */
 export async function isHealthy(url: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
