@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { fuzzRequest } from "./helpers/fuzz-arbitraries.ts";
-import { describeRequest, startFuzzTarget, type FuzzTarget } from "./helpers/fuzz-target.ts";
+import { everyMethodOnEveryRoute } from "./helpers/fuzz-sweep.ts";
+import {
+  describeRequest,
+  startFuzzTarget,
+  type InProcessFuzzTarget,
+} from "./helpers/fuzz-target.ts";
 
-let target: FuzzTarget;
+let target: InProcessFuzzTarget;
 beforeAll(async () => {
   target = await startFuzzTarget();
 });
@@ -29,27 +34,15 @@ test("random requests: never a 5xx, errors in the JSON shape, refusals store not
 }, 60_000);
 
 test("every method on every route, with each kind of key, keeps the promises", async () => {
-  const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND"];
-  const { write, read, revoked } = target.keys;
-  const keys = [`ApiKey ${write}`, `ApiKey ${read}`, `ApiKey ${revoked}`, "ApiKey", null];
-  const bodies = [null, "{}", "{", '{"name":"fuzz","timeoutSeconds":5}'];
-  let checked = 0;
-  for (const route of target.routes) {
-    const path = route.path.replace(/\{[^}]+\}/g, String(target.runIds[0]));
-    for (const method of methods) {
-      for (const key of keys) {
-        for (const body of method === "GET" || method === "HEAD" ? [null] : bodies) {
-          const headers: [string, string][] = key === null ? [] : [["authorization", key]];
-          const request = { method, path, headers, body };
-          const { problem } = await target.check(request);
-          expect(problem === null ? null : `${problem} (${describeRequest(request)})`).toBeNull();
-          checked++;
-        }
-      }
-    }
+  const requests = everyMethodOnEveryRoute(target);
+  for (const request of requests) {
+    const { problem } = await target.check(request);
+    expect(problem === null ? null : `${problem} (${describeRequest(request)})`).toBeNull();
   }
   expect(target.routes.length).toBeGreaterThanOrEqual(10);
-  console.log(`fuzz: ${target.routes.length} routes, ${checked} method/key/body combinations`);
+  console.log(
+    `fuzz: ${target.routes.length} routes, ${requests.length} method/key/body combinations`,
+  );
 }, 60_000);
 
 test("the check notices a refused request that stored something, or a bare error", async () => {

@@ -1,7 +1,7 @@
-import type { Database } from "bun:sqlite";
 import { ManualClock } from "../../src/domain/clock.ts";
 import { createRun, startTestDaemon, type TestDaemon } from "./daemon.ts";
-import { describeBadAnswer } from "./error-shape.ts";
+import { checkAgainst, type CaseResult } from "./fuzz-check.ts";
+import { EVERY_TABLE_BUT_KEYS, fingerprintQuery } from "./fuzz-fingerprint.ts";
 
 /** One request of the fuzzer, as fetch sends it. */
 export interface FuzzRequest {
@@ -26,20 +26,26 @@ export interface FuzzWorld {
 }
 
 export interface FuzzTarget extends FuzzWorld {
-  daemon: TestDaemon;
+  url: string;
   /** Sends one request; answers its status (0: no answer) and why it broke a promise. */
-  check(request: FuzzRequest): Promise<{ status: number; problem: string | null }>;
+  check(request: FuzzRequest): Promise<CaseResult>;
   /** Whether the daemon still answers its health check. */
   healthy(): Promise<boolean>;
+  /** False once the daemon exited or stopped answering: later cases prove nothing. */
+  alive(): boolean;
   close(): Promise<void>;
+}
+
+export interface InProcessFuzzTarget extends FuzzTarget {
+  daemon: TestDaemon;
 }
 
 /**
  * An in-process daemon to fuzz, with a clock that never moves: no deadline fires and no
  * key's `last used` is refreshed during the run, so any change to the database after a
- * request is that request's own doing.
+ * request is that request's own doing, and a seed replays the same run.
  */
-export async function startFuzzTarget(): Promise<FuzzTarget> {
+export async function startFuzzTarget(): Promise<InProcessFuzzTarget> {
   const daemon = await startTestDaemon({ clock: new ManualClock(Date.now()) });
   const read = daemon.keys.create("fuzz reader", "read").secret;
   const revoked = daemon.keys.create("fuzz revoked", "write");
@@ -52,78 +58,45 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   await daemon.post(`/jobs/${runIds[2]}/fail`, { message: "broken" });
   for (const key of Object.values(keys)) await daemon.request("/api/jobs?limit=1", { key });
 
-  const openapi = (await (await daemon.request("/openapi.json")).json()) as {
+  const changes = daemon.db.query("SELECT total_changes() AS n");
+  const check = checkAgainst(daemon.url, {
+    version: () => (changes.get() as { n: number }).n,
+    print: fingerprintQuery(daemon.db, EVERY_TABLE_BUT_KEYS),
+  });
+  return {
+    daemon,
+    url: daemon.url,
+    keys,
+    routes: await routesOf(daemon.url, daemon.key),
+    runIds,
+    check,
+    healthy: () => isHealthy(daemon.url),
+    alive: () => true,
+    close: () => daemon.close(),
+  };
+}
+
+/** The routes of the daemon at `url`, from its own OpenAPI document. */
+export async function routesOf(url: string, key: string): Promise<FuzzWorld["routes"]> {
+  const headers = { authorization: `ApiKey ${key}` };
+  const openapi = (await (await fetch(`${url}/openapi.json`, { headers })).json()) as {
     paths: Record<string, Record<string, unknown>>;
   };
-  const routes = Object.entries(openapi.paths).map(([path, operations]) => ({
+  return Object.entries(openapi.paths).map(([path, operations]) => ({
     path,
     methods: Object.keys(operations).map((m) => m.toUpperCase()),
   }));
-
-  const fingerprint = fingerprintQuery(daemon.db);
-  const changes = daemon.db.query("SELECT total_changes() AS n");
-  const changesNow = () => (changes.get() as { n: number }).n;
-  // The fingerprint scans every table: it is taken again only after something changed.
-  let known = { changes: changesNow(), print: fingerprint() };
-
-  const check = async (request: FuzzRequest) => {
-    if (changesNow() !== known.changes) known = { changes: changesNow(), print: fingerprint() };
-    const before = known.print;
-    let response: Response;
-    try {
-      response = await fetch(daemon.url + request.path, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (error) {
-      return { status: 0, problem: `no answer: ${String(error)}` };
-    }
-    const { status } = response;
-    const text = await response.text();
-    const bad = describeBadAnswer(status, response.headers, text, request);
-    if (bad) return { status, problem: bad };
-    // A refused request stores nothing; only a refused end signal (409) is recorded.
-    // total_changes() also counts rows a rolled-back write touched: then compare contents.
-    const touched = changesNow() !== known.changes;
-    if (status >= 400 && status !== 409 && touched && fingerprint() !== before) {
-      return {
-        status,
-        problem: `answered ${status} but changed the database: ${text.slice(0, 200)}`,
-      };
-    }
-    return { status, problem: null };
-  };
-  const healthy = async () => (await fetch(`${daemon.url}/healthz`)).status === 200;
-
-  return { daemon, keys, routes, runIds, check, healthy, close: () => daemon.close() };
 }
 
-/**
- * A summary of every table but the API keys, cheap enough to take around each request:
- * row counts, and per column the total length and the total of its numbers. A request that
- * inserts, deletes or changes a value changes it.
- */
-function fingerprintQuery(db: Database): () => string {
-  const tables = db
-    .query(
-      `SELECT name FROM sqlite_master
-       WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'api_keys'`,
-    )
-    .all() as { name: string }[];
-  const parts = tables.map(({ name }) => {
-    const columns = db.query(`SELECT name FROM pragma_table_info('${name}')`).all() as {
-      name: string;
-    }[];
-    const sums = columns.flatMap(({ name: c }) => [
-      `total(length(CAST("${c}" AS BLOB)))`,
-      `total(CASE WHEN typeof("${c}") IN ('integer', 'real') THEN "${c}" END)`,
-    ]);
-    return `(SELECT count(*) || ':' || ${sums.join(" || ':' || ")} FROM "${name}")`;
-  });
-  const statement = db.query(`SELECT ${parts.join(" || '|' || ")} AS print`);
-  return () => (statement.get() as { print: string }).print;
+/** Whether the daemon at `url` answers its health check with 200 within 10 seconds. */
+export async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
 }
 
 /** A request in one line, short enough to read in a failure report. */
