@@ -114,7 +114,7 @@ test("the compiled binary shows new runs live in a real terminal, and q gives it
   await shows(/✓ completed/);
 
   await keys("Enter");
-  await shows(`run ${id} · nightly-backup`);
+  await shows(`run ${id} · ✓ completed · nightly-backup`);
   await keys("Escape");
   await shows("DURATION / LEFT");
 
