@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { realpathSync } from "node:fs";
+import { closeSync, realpathSync } from "node:fs";
+import { openPipe } from "../src/cli/run/os-pipe.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { daemonEnv, logLines, runNamed, spawnStatusbox } from "./helpers/wrapper.ts";
@@ -14,6 +15,11 @@ beforeAll(async () => {
 afterAll(() => daemon.close());
 
 let names = 0;
+
+/** Whether the wrapper gives its command kernel pipes here (see openPipe). */
+const probe = openPipe();
+for (const fd of probe ? [probe.read, probe.write] : []) closeSync(fd);
+const kernelPipes = probe !== null;
 /** Runs `statusbox run` on a fresh job name; answers the process and that name. */
 async function wrap(
   script: string,
@@ -91,6 +97,12 @@ describe("statusbox run: output", () => {
     );
     expect(wrapper.stdoutBytes()).toEqual(expected);
     expect(wrapper.stderr()).toBe("warn\ntail");
+  });
+
+  test.skipIf(!kernelPipes)("the command writes into pipes, as under a shell's |", async () => {
+    // Bun's own pipes are sockets, which cost a command writing line by line more.
+    const { wrapper } = await wrap("[ -p /dev/stdout ] && [ -p /dev/stderr ] && echo pipes");
+    expect(wrapper.stdout()).toBe("pipes\n");
   });
 
   test("each line becomes an event in order, with the stream it came from", async () => {

@@ -7,15 +7,15 @@ const PIPE_GRACE_MS = 2000;
  * Copies a command's output to the wrapper's own stdout or stderr byte for byte, and hands
  * each line to `onLine`. It waits when the terminal (or the pipe the wrapper writes to) is
  * slow, as the command would have. If that destination is closed (`| head`), it stops
- * reading, so that the command's next write fails as it would have without the wrapper.
- * Note: Bun's pipes to a child are sockets, so the command then sees ECONNRESET where it
- * would have got SIGPIPE.
+ * reading and lets go of the pipe (`release`), so that the command's next write fails as it
+ * would have without the wrapper: SIGPIPE; ECONNRESET with Bun's own pipes, which are sockets.
  */
 export async function copyOutput(
   source: ReadableStream<Uint8Array>,
   sink: NodeJS.WritableStream,
   onLine: (line: string) => void,
   exited: Promise<unknown>,
+  release?: () => void,
 ): Promise<void> {
   const splitter = new LineSplitter(onLine);
   const reader = source.getReader();
@@ -35,13 +35,10 @@ export async function copyOutput(
     stopTimer = setTimeout(() => void reader.cancel().catch(() => {}), PIPE_GRACE_MS);
   });
 
-  // TODO: a command that writes one line per write (a shell loop of echo) makes us read
-  // 100,000 tiny chunks, and each read through the ReadableStream costs a few µs of
-  // machinery (a quarter to a third of the wrapper's ~0.6 s of CPU for 100,000 such lines,
-  // profiled): on 2 cores that CPU is taken from the command. A cheaper reader
-  // (Bun's native pipe reader, if it can keep the exit and EOF handling) would need its own
-  // measurements. Pausing 1 ms between reads is no cure: measured on such a loop, it made
-  // 50 times fewer chunks but took the same CPU, Bun still waking for every write.
+  // TODO: a command that writes one line per write still costs a read and a terminal write
+  // per line while we keep up (15,000 to 40,000 reads for a 100,000-line shell loop). Waiting
+  // a millisecond between small reads cut the wrapper's CPU by about a third (measured), but
+  // lines of stdout and stderr written within that millisecond would lose their order.
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -58,6 +55,7 @@ export async function copyOutput(
     clearTimeout(stopTimer);
     splitter.end();
     sink.off("error", onError);
+    release?.();
   }
 }
 

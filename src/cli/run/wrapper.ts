@@ -8,6 +8,7 @@ import { outcomeOf, signalNumber, type Outcome } from "./outcome.ts";
 import { copyOutput } from "./pipes.ts";
 import { Shipper } from "./shipper.ts";
 import { forwardSignals } from "./signals.ts";
+import { startCommand } from "./spawn.ts";
 
 export interface WrapOptions {
   client: StatusBoxClient;
@@ -69,23 +70,19 @@ async function execute(
   signals: ReturnType<typeof forwardSignals>,
   ship: (stream: EventStream) => (line: string) => void,
 ): Promise<Outcome> {
-  let child;
+  let started;
   try {
-    child = Bun.spawn(options.command, {
-      stdin: "inherit",
-      stdout: "pipe",
-      stderr: "pipe",
-      env: process.env,
-      cwd: process.cwd(),
-    });
+    started = startCommand(options.command);
   } catch (error) {
     return notStarted(options, error);
   }
+  const { child, output } = started;
   signals.attach(child);
 
+  const { stdout, stderr } = output;
   await Promise.all([
-    copyOutput(child.stdout, options.stdout, ship("stdout"), child.exited),
-    copyOutput(child.stderr, options.stderr, ship("stderr"), child.exited),
+    copyOutput(stdout.readable, options.stdout, ship("stdout"), child.exited, stdout.release),
+    copyOutput(stderr.readable, options.stderr, ship("stderr"), child.exited, stderr.release),
     child.exited,
   ]);
   return outcomeOf({
