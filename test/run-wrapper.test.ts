@@ -23,7 +23,12 @@ const kernelPipes = probe !== null;
 /** Runs `statusbox run` on a fresh job name; answers the process and that name. */
 async function wrap(
   script: string,
-  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    stderrToStdout?: boolean;
+  } = {},
 ) {
   const name = `job-${++names}`;
   const wrapper = spawnStatusbox(
@@ -117,6 +122,24 @@ describe("statusbox run: output", () => {
       ["stderr", "err1"],
       ["stderr", "err2"],
       ["stdout", "out3"],
+    ]);
+  });
+
+  test("stdout and stderr one file (cron, 2>&1): output and events share one order", async () => {
+    // The order the wrapper read the two pipes in: the command's own wherever it paused
+    // between streams for longer than the wrapper takes to read a pipe.
+    const script = ["o1", "e1", "o2", "e2", "o3"]
+      .map((line) => `echo ${line}${line.startsWith("e") ? " >&2" : ""}`)
+      .join("; sleep 0.1; ");
+    const { code, run, wrapper } = await wrap(script, { stderrToStdout: true });
+    expect(code).toBe(0);
+    expect(wrapper.stdout()).toBe("o1\ne1\no2\ne2\no3\n");
+    expect(logLines(daemon, run().id)).toEqual([
+      ["stdout", "o1"],
+      ["stderr", "e1"],
+      ["stdout", "o2"],
+      ["stderr", "e2"],
+      ["stdout", "o3"],
     ]);
   });
 

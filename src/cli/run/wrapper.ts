@@ -5,7 +5,7 @@ import type { EventStream } from "../../client/types.ts";
 import type { JobSpec } from "./arguments.ts";
 import { describeClientError } from "./connection.ts";
 import { outcomeOf, signalNumber, type Outcome } from "./outcome.ts";
-import { copyOutput } from "./pipes.ts";
+import { copyOutputs } from "./pipes.ts";
 import { Shipper } from "./shipper.ts";
 import { forwardSignals } from "./signals.ts";
 import { startCommand } from "./spawn.ts";
@@ -42,7 +42,7 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
   try {
     const runId = await createRun(client, options.job, warn);
     const shipper = runId === null ? null : shipperFor(client, runId, warn);
-    const ship = (stream: EventStream) => (line: string) => {
+    const ship = (stream: EventStream, line: string) => {
       if (line !== "") shipper?.add({ message: line, stream });
     };
 
@@ -68,7 +68,7 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
 async function execute(
   options: WrapOptions,
   signals: ReturnType<typeof forwardSignals>,
-  ship: (stream: EventStream) => (line: string) => void,
+  ship: (stream: EventStream, line: string) => void,
 ): Promise<Outcome> {
   let started;
   try {
@@ -79,12 +79,13 @@ async function execute(
   const { child, output } = started;
   signals.attach(child);
 
-  const { stdout, stderr } = output;
-  await Promise.all([
-    copyOutput(stdout.readable, options.stdout, ship("stdout"), child.exited, stdout.release),
-    copyOutput(stderr.readable, options.stderr, ship("stderr"), child.exited, stderr.release),
-    child.exited,
-  ]);
+  const sinks = { stdout: options.stdout, stderr: options.stderr };
+  const sources = (["stdout", "stderr"] as const).map((stream) => ({
+    stream,
+    sink: sinks[stream],
+    ...output[stream],
+  }));
+  await Promise.all([copyOutputs(sources, ship, child.exited), child.exited]);
   return outcomeOf({
     exitCode: child.exitCode,
     signal: signalName(child.signalCode),
