@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { closeSync, realpathSync } from "node:fs";
+import { closeSync, readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
 import { openPipe } from "../src/cli/run/os-pipe.ts";
+import { statusboxCommand } from "./helpers/binary.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { daemonEnv, logLines, runNamed, spawnStatusbox } from "./helpers/wrapper.ts";
@@ -196,6 +198,35 @@ describe("statusbox run: the command's surroundings", () => {
     expect(wrapper.stdout()).toBe("left behind\n");
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  // Bun's own pipes, the fallback where no kernel pipe can be made, give ECONNRESET instead.
+  test.skipIf(!kernelPipes)(
+    "a reader that goes away (| head): the command gets SIGPIPE, the run is ended",
+    async () => {
+      const name = `job-${++names}`;
+      const dir = makeTempDir();
+      try {
+        const wrapper = [...statusboxCommand(), "run", "--name", name, "--timeout", "60", "--"];
+        // The wrapper's exit code goes to a file: a pipeline's status is head's.
+        const pipeline = `{ "$@" seq 1 10000000; echo $? > '${dir.path}/code'; } | head -n 2`;
+        const proc = Bun.spawn(["sh", "-c", pipeline, "sh", ...wrapper], {
+          env: { ...process.env, ...daemonEnv(daemon) },
+          stdout: "pipe",
+        });
+        expect(await new Response(proc.stdout).text()).toBe("1\n2\n");
+        await proc.exited;
+
+        expect(readFileSync(join(dir.path, "code"), "utf8")).toBe("141\n");
+        expect(runNamed(daemon, name)).toMatchObject({
+          status: "failed",
+          exitCode: 141,
+          endMessage: "killed by SIGPIPE",
+        });
+      } finally {
+        dir.cleanup();
+      }
+    },
+  );
 
   test("a run that times out while the command runs: exit code passes, one notice", async () => {
     const name = `job-${++names}`;

@@ -39,6 +39,7 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
   const { client } = options;
   const warn = warnOnce(options.stderr);
   const signals = forwardSignals();
+  const release = carryOnWhenOutputCloses(options);
   try {
     const runId = await createRun(client, options.job, warn);
     const shipper = runId === null ? null : shipperFor(client, runId, warn);
@@ -62,6 +63,7 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
     return outcome.exitCode;
   } finally {
     signals.dispose();
+    release();
   }
 }
 
@@ -174,6 +176,20 @@ function describe(error: unknown): string {
   const sentence = describeClientError(error);
   if (sentence === null) throw error;
   return sentence;
+}
+
+/**
+ * A reader of our output that goes away (`| head`) is the command's business, as it would be
+ * without the wrapper; the wrapper carries on, to end the run. Answers the undoing.
+ */
+function carryOnWhenOutputCloses(options: WrapOptions): () => void {
+  const ignore = () => {};
+  options.stdout.on("error", ignore);
+  options.stderr.on("error", ignore);
+  return () => {
+    options.stdout.off("error", ignore);
+    options.stderr.off("error", ignore);
+  };
 }
 
 /** The wrapper's own voice on stderr: one warning at most, however many things go wrong. */
