@@ -87,6 +87,32 @@ describe("statusbox run when the daemon hangs", () => {
     }
   });
 
+  test("Ctrl-C before the command started: it never runs, the wrapper does not hang", async () => {
+    const hung = await stoppedDaemon();
+    try {
+      const marker = `/tmp/statusbox-never-${process.pid}-${Date.now()}`;
+      const wrapper = spawnStatusbox(
+        ["run", "--name", "hung", "--timeout", "60", "--", "sh", "-c", `touch ${marker}`],
+        { env: hung.env },
+      );
+      // Its request is in the stopped daemon's socket: the wrapper waits for the answer.
+      await waitFor(() => hung.waitingConnections() > 0, { timeoutMs: 15_000 });
+      wrapper.proc.kill("SIGINT");
+      const signalled = Date.now();
+
+      expect(await wrapper.done).toBe(130);
+      expect(wrapper.proc.signalCode).toBeNull(); // it exited itself, having caught SIGINT
+      expect(Date.now() - signalled).toBeLessThan(5000);
+      expect(await Bun.file(marker).exists()).toBe(false);
+      expect(wrapper.stderr()).toBe(
+        `statusbox run: no answer from ${hung.env.STATUSBOX_URL} to the creation of the run; ` +
+          "it is not reported\n",
+      );
+    } finally {
+      await hung.close();
+    }
+  });
+
   test("stopped long: one warning says so; the run is still reported when it wakes", async () => {
     const hung = await stoppedDaemon();
     try {

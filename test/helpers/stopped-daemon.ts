@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StatusBoxClient } from "../../src/client/index.ts";
 import { spawnDaemon, type DaemonProcess } from "./process-daemon.ts";
@@ -13,6 +14,8 @@ export interface StoppedDaemon {
   env: { STATUSBOX_URL: string; STATUSBOX_API_KEY: string };
   /** SIGCONT: the daemon goes on where it stopped, with what queued meanwhile. */
   resume(): void;
+  /** How many connections to it the kernel has taken, waiting for it to read them. */
+  waitingConnections(): number;
   /** Resumes and kills it, and removes its database. */
   close(): Promise<void>;
 }
@@ -33,10 +36,25 @@ export async function stoppedDaemon(): Promise<StoppedDaemon> {
     client: new StatusBoxClient({ url: daemon.url, key: KEY }),
     env: { STATUSBOX_URL: daemon.url, STATUSBOX_API_KEY: KEY },
     resume,
+    waitingConnections: () => establishedTo(Number(new URL(daemon.url).port)),
     close: async () => {
       resume();
       await daemon.stop("SIGKILL");
       dir.cleanup();
     },
   };
+}
+
+/** Established TCP connections to `port` on this host, from the kernel's table (Linux). */
+function establishedTo(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let count = 0;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!existsSync(table)) continue;
+    for (const row of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const [, , remote, state] = row.trim().split(/\s+/);
+      if (state === "01" && remote?.endsWith(`:${hexPort}`)) count++;
+    }
+  }
+  return count;
 }

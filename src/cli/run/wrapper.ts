@@ -44,7 +44,8 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
     const lines = linesOf(options.client, creation, warn);
 
     // A daemon answers in milliseconds; a hung one must not hold up the job for long.
-    await creation.answerWithin(options.startWaitMs ?? 2000, signalled);
+    const startWaitMs = options.startWaitMs ?? 2000;
+    await creation.answerWithin(startWaitMs, signalled);
     const startedAt = signals.received ? null : Date.now();
     const outcome = signals.received
       ? cancelledBeforeStart(signals.received)
@@ -55,7 +56,9 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
       creation.stop();
       lines.shipper?.abandon();
     });
-    const deadlineMs = Date.now() + (options.flushTimeoutMs ?? 60_000);
+    // Stopped before it started, there is only a cancel to record: not worth a long wait.
+    const waitMs = startedAt === null ? startWaitMs : (options.flushTimeoutMs ?? 60_000);
+    const deadlineMs = Date.now() + waitMs;
     const id = await creation.answerWithin(deadlineMs - Date.now());
     if (id === undefined) {
       creation.stop();
