@@ -37,7 +37,7 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
   const warn = warnOnce(options.stderr);
   const signals = forwardSignals();
   const signalled = new Promise<void>((resolve) => signals.onSignal(resolve));
-  const release = carryOnWhenOutputCloses(options);
+  carryOnWhenOutputCloses(options);
   try {
     const patienceMs = options.createPatienceMs ?? 10_000;
     const creation = new RunCreation(options.client, options.job, { warn, patienceMs });
@@ -73,7 +73,6 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
     return outcome.exitCode;
   } finally {
     signals.dispose();
-    release();
   }
 }
 
@@ -140,16 +139,14 @@ function signalName(signal: string | number | null): string | null {
 
 /**
  * A reader of our output that goes away (`| head`) is the command's business, as it would be
- * without the wrapper; the wrapper carries on, to end the run. Answers the undoing.
+ * without the wrapper; the wrapper carries on, to end the run. For the rest of the process:
+ * the error of a warning written as the wrapper ends arrives after it has returned, and must
+ * not make the process exit 0 either (see main.ts).
  */
-function carryOnWhenOutputCloses(options: WrapOptions): () => void {
+function carryOnWhenOutputCloses(options: WrapOptions): void {
   const ignore = () => {};
   options.stdout.on("error", ignore);
   options.stderr.on("error", ignore);
-  return () => {
-    options.stdout.off("error", ignore);
-    options.stderr.off("error", ignore);
-  };
 }
 
 /** The wrapper's own voice on stderr: one warning at most, however many things go wrong. */
