@@ -4,6 +4,8 @@ import { runCli } from "./cli/main.ts";
 // `statusbox job show 1 | head`: a reader that goes away is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
+    // Not ours to decide when a command listens too: statusbox run must still end its run.
+    if (stream.listenerCount("error") > 1) return;
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });

@@ -221,6 +221,28 @@ describe("StatusBoxClient retries", () => {
     expect(calls).toBe(1);
   });
 
+  test("a call's own timeout replaces the client's; null waits as long as its signal", async () => {
+    // A server that answers after 300 ms, to a client that waits 50 ms per attempt.
+    const server = Bun.serve({
+      port: 0,
+      fetch: async () => {
+        await Bun.sleep(300);
+        return Response.json({ status: "ok", id: 7 });
+      },
+    });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      const slow = new StatusBoxClient({ url, key: "k", timeoutMs: 50, sleep: noSleep });
+      const job = { name: "x", timeoutSeconds: 60 };
+      const error = (await caught(slow.create(job, { retries: 0 }))) as Error;
+      expect(error.message).toBe(`no answer from ${url} in time`);
+      expect(await slow.create(job, { retries: 0, timeoutMs: null })).toBe(7);
+      expect(await slow.create(job, { retries: 0, timeoutMs: 2000 })).toBe(7);
+    } finally {
+      await server.stop(true);
+    }
+  });
+
   test("gives up on an unreachable daemon after its retries, naming the URL", async () => {
     const server = Bun.serve({ port: 0, fetch: () => new Response("") });
     const url = `http://127.0.0.1:${server.port}`;

@@ -58,6 +58,19 @@ describe("Shipper", () => {
     expect(all).toEqual(Array.from({ length: 2501 }, (_, i) => `line ${i}`));
   });
 
+  test("held, it only queues lines; once released it sends them, in order", async () => {
+    const sink = recorder();
+    const shipper = new Shipper({ send: sink.send, onFailure: () => {}, held: true });
+    for (let i = 0; i < 3; i++) shipper.add(line(i));
+    await Bun.sleep(20);
+    expect(sink.calls).toEqual([]);
+
+    shipper.release();
+    shipper.add(line(3));
+    expect(await shipper.close(Date.now() + 5000)).toEqual({ sent: 4, lost: 0 });
+    expect(sink.calls.flatMap((c) => c.lines)).toEqual(["line 0", "line 1", "line 2", "line 3"]);
+  });
+
   test("lines added in one turn (a chunk of output) go in one batch", async () => {
     const sink = recorder();
     const shipper = new Shipper({ send: sink.send, onFailure: () => {} });

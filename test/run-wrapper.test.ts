@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { realpathSync } from "node:fs";
+import { closeSync, readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { openPipe } from "../src/cli/run/os-pipe.ts";
+import { statusboxCommand } from "./helpers/binary.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { daemonEnv, logLines, runNamed, spawnStatusbox } from "./helpers/wrapper.ts";
@@ -14,10 +17,20 @@ beforeAll(async () => {
 afterAll(() => daemon.close());
 
 let names = 0;
+
+/** Whether the wrapper gives its command kernel pipes here (see openPipe). */
+const probe = openPipe();
+for (const fd of probe ? [probe.read, probe.write] : []) closeSync(fd);
+const kernelPipes = probe !== null;
 /** Runs `statusbox run` on a fresh job name; answers the process and that name. */
 async function wrap(
   script: string,
-  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    stderrToStdout?: boolean;
+  } = {},
 ) {
   const name = `job-${++names}`;
   const wrapper = spawnStatusbox(
@@ -93,6 +106,12 @@ describe("statusbox run: output", () => {
     expect(wrapper.stderr()).toBe("warn\ntail");
   });
 
+  test.skipIf(!kernelPipes)("the command writes into pipes, as under a shell's |", async () => {
+    // Bun's own pipes are sockets, which cost a command writing line by line more.
+    const { wrapper } = await wrap("[ -p /dev/stdout ] && [ -p /dev/stderr ] && echo pipes");
+    expect(wrapper.stdout()).toBe("pipes\n");
+  });
+
   test("each line becomes an event in order, with the stream it came from", async () => {
     // Lines of one stream keep their order; across the two pipes, order is the order of
     // arrival, so the script leaves a pause wherever it switches streams.
@@ -105,6 +124,24 @@ describe("statusbox run: output", () => {
       ["stderr", "err1"],
       ["stderr", "err2"],
       ["stdout", "out3"],
+    ]);
+  });
+
+  test("stdout and stderr one file (cron, 2>&1): output and events share one order", async () => {
+    // The order the wrapper read the two pipes in: the command's own wherever it paused
+    // between streams for longer than the wrapper takes to read a pipe.
+    const script = ["o1", "e1", "o2", "e2", "o3"]
+      .map((line) => `echo ${line}${line.startsWith("e") ? " >&2" : ""}`)
+      .join("; sleep 0.1; ");
+    const { code, run, wrapper } = await wrap(script, { stderrToStdout: true });
+    expect(code).toBe(0);
+    expect(wrapper.stdout()).toBe("o1\ne1\no2\ne2\no3\n");
+    expect(logLines(daemon, run().id)).toEqual([
+      ["stdout", "o1"],
+      ["stderr", "e1"],
+      ["stdout", "o2"],
+      ["stderr", "e2"],
+      ["stdout", "o3"],
     ]);
   });
 
@@ -161,6 +198,35 @@ describe("statusbox run: the command's surroundings", () => {
     expect(wrapper.stdout()).toBe("left behind\n");
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  // Bun's own pipes, the fallback where no kernel pipe can be made, give ECONNRESET instead.
+  test.skipIf(!kernelPipes)(
+    "a reader that goes away (| head): the command gets SIGPIPE, the run is ended",
+    async () => {
+      const name = `job-${++names}`;
+      const dir = makeTempDir();
+      try {
+        const wrapper = [...statusboxCommand(), "run", "--name", name, "--timeout", "60", "--"];
+        // The wrapper's exit code goes to a file: a pipeline's status is head's.
+        const pipeline = `{ "$@" seq 1 10000000; echo $? > '${dir.path}/code'; } | head -n 2`;
+        const proc = Bun.spawn(["sh", "-c", pipeline, "sh", ...wrapper], {
+          env: { ...process.env, ...daemonEnv(daemon) },
+          stdout: "pipe",
+        });
+        expect(await new Response(proc.stdout).text()).toBe("1\n2\n");
+        await proc.exited;
+
+        expect(readFileSync(join(dir.path, "code"), "utf8")).toBe("141\n");
+        expect(runNamed(daemon, name)).toMatchObject({
+          status: "failed",
+          exitCode: 141,
+          endMessage: "killed by SIGPIPE",
+        });
+      } finally {
+        dir.cleanup();
+      }
+    },
+  );
 
   test("a run that times out while the command runs: exit code passes, one notice", async () => {
     const name = `job-${++names}`;

@@ -33,6 +33,11 @@ export interface CallOptions {
   retries?: number;
   /** Gives up the call (and its retries) when aborted; it then throws a connection error. */
   signal?: AbortSignal;
+  /**
+   * How long one attempt may take, in place of the client's `timeoutMs`; null for no limit,
+   * when `signal` decides how long to wait.
+   */
+  timeoutMs?: number | null;
 }
 
 export interface BatchOptions extends CallOptions {
@@ -212,10 +217,12 @@ export class StatusBoxClient {
     });
   }
 
-  private signalFor(spec: RequestSpec): AbortSignal {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+  private signalFor(spec: RequestSpec): AbortSignal | undefined {
+    const limit = spec.call?.timeoutMs === undefined ? this.timeoutMs : spec.call.timeoutMs;
+    const timeout = limit === null ? undefined : AbortSignal.timeout(limit);
     const caller = spec.call?.signal;
-    return caller ? AbortSignal.any([caller, timeout]) : timeout;
+    if (!caller || !timeout) return caller ?? timeout;
+    return AbortSignal.any([caller, timeout]);
   }
 
   private async attempt<T>(spec: RequestSpec): Promise<T | null> {

@@ -18,9 +18,17 @@ export interface WrapperProcess {
  */
 export function spawnStatusbox(
   args: string[],
-  options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    stdin?: string;
+    cwd?: string;
+    /** Its stderr into its stdout, one file as under cron or `2>&1`. */
+    stderrToStdout?: boolean;
+  } = {},
 ): WrapperProcess {
-  const proc = Bun.spawn([...statusboxCommand(), ...args], {
+  const command = [...statusboxCommand(), ...args];
+  const argv = options.stderrToStdout ? ["sh", "-c", 'exec "$@" 2>&1', "sh", ...command] : command;
+  const proc = Bun.spawn(argv, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdin: options.stdin === undefined ? "ignore" : "pipe",

@@ -21,9 +21,11 @@ command's own code, or 128+N after signal N, as a shell does. SIGINT, SIGTERM an
 sent to statusbox run are passed on to the command, and the run is marked cancelled.
 
 If the daemon cannot be reached (at the start or later), or refuses the run, the command
-runs all the same and its exit code passes through; one warning goes to stderr. Requests
-are retried with backoff; a repeated batch or end signal is stored once. Up to about 64 MiB
-of lines wait in memory for a slow or absent daemon; later lines are not reported.
+runs all the same and its exit code passes through; one warning goes to stderr. A daemon
+that does not answer holds the command up for 2 seconds at most: the run is reported if it
+answers later, even after the command has ended (within 60 seconds). Requests are retried
+with backoff; a repeated batch or end signal is stored once. Up to about 64 MiB of lines
+wait in memory for a slow or absent daemon; later lines are not reported.
 
 Options:
   --name NAME          the job's name, 1 to 64 characters (required)

@@ -14,6 +14,8 @@ export interface ShipperOptions {
   maxPendingBytes?: number;
   /** The pause after a failed send before the same batch is tried again. */
   retryPauseMs?: number;
+  /** Lines only queue, nothing is sent, until `release` (the run does not exist yet). */
+  held?: boolean;
 }
 
 export interface ShipperReport {
@@ -54,12 +56,20 @@ export class Shipper {
   private abandoned = false;
   private readonly inFlight = new AbortController();
   private healthy = true;
+  private held: boolean;
   private readonly maxPendingBytes: number;
   private readonly retryPauseMs: number;
 
   constructor(private readonly options: ShipperOptions) {
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
     this.retryPauseMs = options.retryPauseMs ?? 2000;
+    this.held = options.held ?? false;
+  }
+
+  /** Starts sending what has queued while the shipper was held, and what comes after. */
+  release(): void {
+    this.held = false;
+    this.kick();
   }
 
   /** Whether the last send succeeded. */
@@ -113,7 +123,7 @@ export class Shipper {
   }
 
   private kick(): void {
-    if (this.active || this.stopped || this.waiting === 0) return;
+    if (this.active || this.stopped || this.held || this.waiting === 0) return;
     this.active = true;
     this.drained = this.drain();
   }

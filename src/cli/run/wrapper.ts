@@ -1,13 +1,13 @@
 import { constants } from "node:os";
 import type { StatusBoxClient } from "../../client/client.ts";
-import { StatusBoxApiError } from "../../client/errors.ts";
 import type { EventStream } from "../../client/types.ts";
 import type { JobSpec } from "./arguments.ts";
-import { describeClientError } from "./connection.ts";
 import { outcomeOf, signalNumber, type Outcome } from "./outcome.ts";
-import { copyOutput } from "./pipes.ts";
-import { Shipper } from "./shipper.ts";
-import { forwardSignals } from "./signals.ts";
+import { copyOutputs } from "./pipes.ts";
+import { linesOf, reportEnd } from "./reporting.ts";
+import { RunCreation } from "./run-creation.ts";
+import { forwardSignals, type SignalForwarder } from "./signals.ts";
+import { startCommand } from "./spawn.ts";
 
 export interface WrapOptions {
   client: StatusBoxClient;
@@ -16,15 +16,13 @@ export interface WrapOptions {
   command: string[];
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** How long, at most, the wrapper keeps shipping lines after the command has exited. */
+  /** How long, at most, the wrapper keeps reporting after the command has exited. */
   flushTimeoutMs?: number;
+  /** How long the command waits for the run to be created before it starts regardless. */
+  startWaitMs?: number;
+  /** How long the creation may go unanswered before one warning says so. */
+  createPatienceMs?: number;
 }
-
-/** Retries of the create: few, since the command waits for it. */
-const CREATE_RETRIES = 2;
-
-/** How much output may wait in memory for the daemon before new lines are dropped. */
-const OVERFLOW_MIB = 64;
 
 /**
  * Runs a command as a monitored run and answers the wrapper's exit code. The run is created,
@@ -32,32 +30,46 @@ const OVERFLOW_MIB = 64;
  * output reaches the terminal unchanged and each line also becomes an event, shipped in the
  * background. Monitoring never stands in the command's way: if the daemon cannot be reached
  * or refuses, the command runs all the same, its exit code passes through, and one warning
- * goes to stderr.
+ * goes to stderr. A daemon slow to create the run holds the command up for 2 s at most; the
+ * run is then reported as soon as it answers, even after the command has ended.
  */
 export async function runWrapped(options: WrapOptions): Promise<number> {
-  const { client } = options;
   const warn = warnOnce(options.stderr);
   const signals = forwardSignals();
+  const signalled = new Promise<void>((resolve) => signals.onSignal(resolve));
+  carryOnWhenOutputCloses(options);
   try {
-    const runId = await createRun(client, options.job, warn);
-    const shipper = runId === null ? null : shipperFor(client, runId, warn);
-    const ship = (stream: EventStream) => (line: string) => {
-      if (line !== "") shipper?.add({ message: line, stream });
-    };
+    const patienceMs = options.createPatienceMs ?? 10_000;
+    const creation = new RunCreation(options.client, options.job, { warn, patienceMs });
+    const lines = linesOf(options.client, creation, warn);
 
-    let outcome: Outcome;
-    if (signals.received) {
-      // Stopped before the command started: it never runs.
-      const exitCode = 128 + signalNumber(signals.received);
-      const message = `cancelled by ${signals.received} before the command started`;
-      outcome = { signal: "cancel", details: { message, exitCode }, exitCode };
-    } else {
-      outcome = await execute(options, signals, ship);
+    // A daemon answers in milliseconds; a hung one must not hold up the job for long.
+    const startWaitMs = options.startWaitMs ?? 2000;
+    await creation.answerWithin(startWaitMs, signalled);
+    const startedAt = signals.received ? null : Date.now();
+    const outcome = signals.received
+      ? cancelledBeforeStart(signals.received)
+      : await execute(options, signals, lines.ship);
+
+    // A signal once the command is over means "stop now": stop waiting and sending.
+    signals.onSignal(() => {
+      creation.stop();
+      lines.shipper?.abandon();
+    });
+    // Stopped before it started, there is only a cancel to record: not worth a long wait.
+    const waitMs = startedAt === null ? startWaitMs : (options.flushTimeoutMs ?? 60_000);
+    const deadlineMs = Date.now() + waitMs;
+    const id = await creation.answerWithin(deadlineMs - Date.now());
+    if (id === undefined) {
+      creation.stop();
+      warn(`no answer from ${options.client.url} to the creation of the run; it is not reported`);
     }
 
-    // A signal once the command is over means "stop now": stop sending what is left.
-    signals.onSignal(() => shipper?.abandon());
-    if (runId !== null && shipper) await report(options, runId, shipper, outcome, warn);
+    const shipper = lines.shipper;
+    if (id && shipper) {
+      const notes = lateNote(creation.answeredAt, startedAt);
+      await reportEnd(options.client, id, shipper, outcome, { deadlineMs, notes, warn });
+    }
     return outcome.exitCode;
   } finally {
     signals.dispose();
@@ -66,33 +78,37 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
 
 async function execute(
   options: WrapOptions,
-  signals: ReturnType<typeof forwardSignals>,
-  ship: (stream: EventStream) => (line: string) => void,
+  signals: SignalForwarder,
+  ship: (stream: EventStream, line: string) => void,
 ): Promise<Outcome> {
-  let child;
+  let started;
   try {
-    child = Bun.spawn(options.command, {
-      stdin: "inherit",
-      stdout: "pipe",
-      stderr: "pipe",
-      env: process.env,
-      cwd: process.cwd(),
-    });
+    started = startCommand(options.command);
   } catch (error) {
     return notStarted(options, error);
   }
+  const { child, output } = started;
   signals.attach(child);
 
-  await Promise.all([
-    copyOutput(child.stdout, options.stdout, ship("stdout"), child.exited),
-    copyOutput(child.stderr, options.stderr, ship("stderr"), child.exited),
-    child.exited,
-  ]);
+  const sinks = { stdout: options.stdout, stderr: options.stderr };
+  const sources = (["stdout", "stderr"] as const).map((stream) => ({
+    stream,
+    sink: sinks[stream],
+    ...output[stream],
+  }));
+  await Promise.all([copyOutputs(sources, ship, child.exited), child.exited]);
   return outcomeOf({
     exitCode: child.exitCode,
     signal: signalName(child.signalCode),
     forwarded: signals.received,
   });
+}
+
+/** Stopped before the command started: it never runs. */
+function cancelledBeforeStart(signal: string): Outcome {
+  const exitCode = 128 + signalNumber(signal);
+  const message = `cancelled by ${signal} before the command started`;
+  return { signal: "cancel", details: { message, exitCode }, exitCode };
 }
 
 /** A command that could not start: 127 when it was not found, 126 otherwise, as in sh. */
@@ -105,65 +121,14 @@ function notStarted(options: WrapOptions, error: unknown): Outcome {
   return { signal: "fail", details: { message, exitCode }, exitCode };
 }
 
-async function createRun(
-  client: StatusBoxClient,
-  job: JobSpec,
-  warn: (text: string) => void,
-): Promise<number | null> {
-  try {
-    return await client.create(job, { retries: CREATE_RETRIES });
-  } catch (error) {
-    const refused = error instanceof StatusBoxApiError ? "the daemon refused the run: " : "";
-    warn(`${refused}${describe(error)}; the command runs without being reported`);
-    return null;
-  }
-}
-
-function shipperFor(client: StatusBoxClient, runId: number, warn: (text: string) => void) {
-  const shipper: Shipper = new Shipper({
-    send: async (batch, key, signal) => {
-      // Once the daemon is known to be away, one quick try per round is enough.
-      const retries = shipper.isHealthy ? undefined : 0;
-      await client.sendBatch(runId, batch, { idempotencyKey: key, retries, signal });
-    },
-    onFailure: (error) =>
-      warn(`${describe(error)}; the command goes on, its output may not all be reported`),
-    onOverflow: () =>
-      warn(
-        `the daemon is not keeping up: ${OVERFLOW_MIB} MiB of output lines are waiting, and ` +
-          "lines beyond that are not reported (the command goes on; the end message counts them)",
-      ),
-    maxPendingBytes: OVERFLOW_MIB * 1024 * 1024,
-  });
-  return shipper;
-}
-
-/** Ships what is left, then sends the end signal; its failures are warnings, never fatal. */
-async function report(
-  options: WrapOptions,
-  runId: number,
-  shipper: Shipper,
-  outcome: Outcome,
-  warn: (text: string) => void,
-): Promise<void> {
-  const { lost } = await shipper.close(Date.now() + (options.flushTimeoutMs ?? 60_000));
-  const details = { ...outcome.details };
-  if (lost > 0) {
-    const note = `${lost} output line${lost === 1 ? " was" : "s were"} not reported`;
-    details.message = details.message ? `${details.message}; ${note}` : note;
-  }
-
-  const retries = shipper.isHealthy ? undefined : 1;
-  try {
-    await options.client.end(runId, outcome.signal, details, { retries });
-  } catch (error) {
-    if (error instanceof StatusBoxApiError && error.status === 409) {
-      const status = error.jobStatus?.replace("_", " ") ?? "finished";
-      warn(`run ${runId} was already ${status}; its end was recorded`);
-    } else {
-      warn(`could not report the end of run ${runId}: ${describe(error)}`);
-    }
-  }
+/**
+ * The run's times are the daemon's: one created after the command started would look
+ * shorter than the command was, so its end message says by how much.
+ */
+function lateNote(answeredAt: number | null, startedAt: number | null): string[] {
+  if (answeredAt === null || startedAt === null || answeredAt <= startedAt) return [];
+  const seconds = ((answeredAt - startedAt) / 1000).toFixed(1);
+  return [`the daemon created the run ${seconds} s after the command had started`];
 }
 
 function signalName(signal: string | number | null): string | null {
@@ -172,10 +137,16 @@ function signalName(signal: string | number | null): string | null {
   return names.find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`;
 }
 
-function describe(error: unknown): string {
-  const sentence = describeClientError(error);
-  if (sentence === null) throw error;
-  return sentence;
+/**
+ * A reader of our output that goes away (`| head`) is the command's business, as it would be
+ * without the wrapper; the wrapper carries on, to end the run. For the rest of the process:
+ * the error of a warning written as the wrapper ends arrives after it has returned, and must
+ * not make the process exit 0 either (see main.ts).
+ */
+function carryOnWhenOutputCloses(options: WrapOptions): void {
+  const ignore = () => {};
+  options.stdout.on("error", ignore);
+  options.stderr.on("error", ignore);
 }
 
 /** The wrapper's own voice on stderr: one warning at most, however many things go wrong. */

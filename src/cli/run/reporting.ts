@@ -1,0 +1,97 @@
+import type { StatusBoxClient } from "../../client/client.ts";
+import { StatusBoxApiError } from "../../client/errors.ts";
+import type { EventStream } from "../../client/types.ts";
+import { describeClientError } from "./connection.ts";
+import type { Outcome } from "./outcome.ts";
+import type { RunCreation } from "./run-creation.ts";
+import { Shipper } from "./shipper.ts";
+
+type Warn = (text: string) => void;
+
+/** How much output may wait in memory for the daemon before new lines are dropped. */
+const OVERFLOW_MIB = 64;
+
+/**
+ * The lines of a run being created: they queue from the start, are sent once the daemon
+ * answers with the run's id, and are dropped if it refuses (there is no run to report to).
+ */
+export function linesOf(client: StatusBoxClient, creation: RunCreation, warn: Warn) {
+  let runId = 0;
+  let shipper: Shipper | null = shipperFor(client, () => runId, warn);
+  void creation.answer.then((id) => {
+    if (id === null) {
+      shipper = null;
+      return;
+    }
+    runId = id;
+    shipper?.release();
+  });
+  return {
+    ship: (stream: EventStream, line: string) => {
+      if (line !== "") shipper?.add({ message: line, stream });
+    },
+    get shipper() {
+      return shipper;
+    },
+  };
+}
+
+/** A shipper that holds its lines until `release`, then sends them to the run `runId()`. */
+function shipperFor(client: StatusBoxClient, runId: () => number, warn: Warn): Shipper {
+  const shipper: Shipper = new Shipper({
+    send: async (batch, key, signal) => {
+      // Once the daemon is known to be away, one quick try per round is enough.
+      const retries = shipper.isHealthy ? undefined : 0;
+      await client.sendBatch(runId(), batch, { idempotencyKey: key, retries, signal });
+    },
+    onFailure: (error) =>
+      warn(`${describe(error)}; the command goes on, its output may not all be reported`),
+    onOverflow: () =>
+      warn(
+        `the daemon is not keeping up: ${OVERFLOW_MIB} MiB of output lines are waiting, and ` +
+          "lines beyond that are not reported (the command goes on; the end message counts them)",
+      ),
+    maxPendingBytes: OVERFLOW_MIB * 1024 * 1024,
+    held: true,
+  });
+  return shipper;
+}
+
+/**
+ * Ships what is left until `deadlineMs` (since the epoch), then sends the end signal, its
+ * message completed by `notes` and by the count of lines never stored. Its failures are
+ * warnings, never fatal.
+ */
+export async function reportEnd(
+  client: StatusBoxClient,
+  runId: number,
+  shipper: Shipper,
+  outcome: Outcome,
+  end: { deadlineMs: number; notes: string[]; warn: Warn },
+): Promise<void> {
+  const { lost } = await shipper.close(end.deadlineMs);
+  const notes = [...end.notes];
+  if (lost > 0) notes.push(`${lost} output line${lost === 1 ? " was" : "s were"} not reported`);
+  const details = { ...outcome.details };
+  if (notes.length > 0) {
+    details.message = [...(details.message ? [details.message] : []), ...notes].join("; ");
+  }
+
+  const retries = shipper.isHealthy ? undefined : 1;
+  try {
+    await client.end(runId, outcome.signal, details, { retries });
+  } catch (error) {
+    if (error instanceof StatusBoxApiError && error.status === 409) {
+      const status = error.jobStatus?.replace("_", " ") ?? "finished";
+      end.warn(`run ${runId} was already ${status}; its end was recorded`);
+    } else {
+      end.warn(`could not report the end of run ${runId}: ${describe(error)}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const sentence = describeClientError(error);
+  if (sentence === null) throw error;
+  return sentence;
+}
