@@ -113,6 +113,18 @@ describe("the names view of statusbox watch", () => {
     await press(KEY.escape, (t) => t.includes("DURATION / LEFT"));
   });
 
+  test("the last line shows the selected name's schedule, when it has one", async () => {
+    const { frame, press } = mount();
+    await waitFor(() => frame().includes("backup-db"));
+    const first = await press("n", (t) => t.includes("3 job names"));
+    expect(first.split("\n")[22]).toMatch(/^ +3 job names; 24H and 7D/);
+
+    const text = await press("G", (t) => /^› nightly/m.test(t));
+    const summary = text.split("\n")[22]!;
+    expect(summary).toMatch(/^ +nightly: cron 0 13 \* \* \* \(UTC\), grace 15m · 3 job names/);
+    expect(Bun.stringWidth(summary)).toBeLessThanOrEqual(80);
+  });
+
   test("a name that appears while the view is shown is listed at once", async () => {
     const { frame, press } = mount();
     await waitFor(() => frame().includes("backup-db"));
