@@ -3,7 +3,11 @@ import { rmSync } from "node:fs";
 import { AlertEnqueuer } from "../src/alerts/enqueuer.ts";
 import { OutboxStore } from "../src/alerts/outbox-store.ts";
 import { TRIGGER_NAMES } from "../src/alerts/triggers.ts";
+import { ManualClock } from "../src/domain/clock.ts";
 import { channelsOf } from "./helpers/alerts-kit.ts";
+import { startTestDaemon } from "./helpers/daemon.ts";
+import { startReceiver } from "./helpers/http-receiver.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 import { scheduleKit, type ScheduleKitOptions } from "./helpers/schedule-kit.ts";
 
 /** A schedule kit whose missed runs and state changes feed one webhook channel's outbox. */
@@ -26,6 +30,36 @@ async function alertingKit(channel: Record<string, unknown>, reopen: ScheduleKit
 }
 
 describe("alerts on missed runs", () => {
+  test("the daemon delivers a missed run to a channel with on = [missed]", async () => {
+    const receiver = startReceiver();
+    const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+    const alerts = channelsOf([
+      { name: "ops", type: "webhook", url: receiver.url, on: ["missed"] },
+      { name: "quiet", type: "webhook", url: receiver.url, on: ["failed"] },
+    ]);
+    const daemon = await startTestDaemon({ clock, alerts });
+    try {
+      const put = await daemon.request("/api/schedules/backup", {
+        method: "PUT",
+        body: JSON.stringify({ cron: "0 3 * * *", grace: "15m" }),
+      });
+      expect(put.status).toBe(201);
+      clock.set(Date.parse("2026-01-01T03:16:00Z"));
+      const [missed] = await daemon.schedules.checker.tick();
+      expect(missed?.status).toBe("missed");
+
+      await daemon.alerts.step();
+      const request = await waitFor(() => receiver.requests[0]);
+      const payload = JSON.parse(request.body);
+      expect(payload).toMatchObject({ trigger: "missed", channel: "ops" });
+      expect(payload.run).toMatchObject({ id: missed!.id, name: "backup", status: "missed" });
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      await daemon.close();
+      await receiver.stop();
+    }
+  });
+
   test("missed is a trigger a channel may name", () => {
     expect(TRIGGER_NAMES).toContain("missed");
   });

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { AlertChannel } from "../../src/alerts/config.ts";
 import { startDaemon, type Daemon } from "../../src/daemon.ts";
 import type { Clock } from "../../src/domain/clock.ts";
 import { silentLogger, type Logger } from "../../src/log/logger.ts";
@@ -20,7 +21,12 @@ export interface TestDaemon extends Daemon {
  * `dbPath` to reopen an earlier database (a restart).
  */
 export async function startTestDaemon(
-  options: { dbPath?: string; clock?: Clock; logger?: Logger } = {},
+  options: {
+    dbPath?: string;
+    clock?: Clock;
+    logger?: Logger;
+    alerts?: readonly AlertChannel[];
+  } = {},
 ): Promise<TestDaemon> {
   const temp = options.dbPath ? null : makeTempDir();
   const dbPath = options.dbPath ?? join(temp!.path, "statusbox.db");
@@ -30,6 +36,7 @@ export async function startTestDaemon(
     port: 0,
     logger: options.logger ?? silentLogger,
     clock: options.clock,
+    alerts: options.alerts,
   });
   const key = daemon.firstKey ?? daemon.keys.create("test", "write").secret;
 
