@@ -162,6 +162,27 @@ describe("query parameters", () => {
     });
   }
 
+  test("empty parameters count as not given, as clients that send every one mean them", async () => {
+    const id = await createRun(daemon, { name: "empty-params", timeoutSeconds: 60 });
+    await daemon.post(`/jobs/${id}`, { message: "one" });
+
+    const list = await daemon.request("/api/jobs?status=&name=&limit=&before=");
+    expect(list.status).toBe(200);
+    const { jobs } = await list.json();
+    expect(jobs[0].id).toBe(id);
+
+    const events = await daemon.request(`/api/jobs/${id}/events?after=&limit=`);
+    expect(events.status).toBe(200);
+    const messages = (await events.json()).events.map((e: { message: string }) => e.message);
+    expect(messages).toContain("one");
+
+    const names = await daemon.request("/api/names?after=&limit=");
+    expect(names.status).toBe(200);
+    expect((await names.json()).names.map((n: { name: string }) => n.name)).toContain(
+      "empty-params",
+    );
+  });
+
   test("events with a bad limit are a 400", async () => {
     const id = await createRun(daemon);
     const response = await daemon.request(`/api/jobs/${id}/events?limit=1001`);

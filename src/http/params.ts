@@ -11,3 +11,11 @@ export function parseRunId(raw: string): number {
   }
   throw notFound(`no job with id ${JSON.stringify(raw).slice(1, -1).slice(0, 40)}`);
 }
+
+/**
+ * The query's parameters without the empty ones: clients that always send every parameter
+ * (`?status=&name=&limit=&before=`) mean "not given" by an empty value, not "the empty name".
+ */
+export function givenQuery(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ""));
+}

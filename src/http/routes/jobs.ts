@@ -5,7 +5,7 @@ import type { RunService } from "../../domain/run-service.ts";
 import { readBody, validate } from "../body.ts";
 import { readEventBatch, readIdempotencyKey } from "../event-batch.ts";
 import { errorResponse } from "../errors.ts";
-import { parseRunId } from "../params.ts";
+import { givenQuery, parseRunId } from "../params.ts";
 import {
   createJobSchema,
   endSignalSchema,
@@ -29,7 +29,7 @@ export function jobRoutes(runs: RunService): Hono {
   });
 
   app.get("/", (c) => {
-    const query = validate(listJobsQuery, c.req.query());
+    const query = validate(listJobsQuery, givenQuery(c.req.query()));
     // One row more than the page tells whether another page exists, so that a last page that
     // is exactly full answers `next: null` rather than pointing at an empty page.
     const found = runs.list({ ...query, limit: query.limit + 1 });
@@ -52,7 +52,7 @@ export function jobRoutes(runs: RunService): Hono {
 
   app.get("/:id/events", (c) => {
     const id = parseRunId(c.req.param("id"));
-    const query = validate(listEventsQuery, c.req.query());
+    const query = validate(listEventsQuery, givenQuery(c.req.query()));
     const events = runs.events(id, query.after, query.limit);
     return c.json({ status: "ok", events: events.map(eventToJson) });
   });

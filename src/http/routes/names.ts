@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { validate } from "../body.ts";
+import { givenQuery } from "../params.ts";
 import { nameToJson } from "../schedule-json.ts";
 import { listNamesQuery } from "../schedule-schemas.ts";
 import { required, type ScheduleDependencies } from "./schedules.ts";
@@ -12,7 +13,7 @@ export function nameRoutes(deps: ScheduleDependencies | undefined): Hono {
   const app = new Hono({ strict: false });
 
   app.get("/", (c) => {
-    const query = validate(listNamesQuery, c.req.query());
+    const query = validate(listNamesQuery, givenQuery(c.req.query()));
     const { names, clock } = required(deps);
     // One name more than the page says whether there is a next page; only the page's names
     // get their figures, which cost a few index seeks each.
