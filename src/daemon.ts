@@ -194,7 +194,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // this synchronous step ends, so none meets a database without the key.
   let firstKey: string | null;
   try {
-    firstKey = bootstrapKeys(keys, options.ensureKey);
+    firstKey = bootstrapKeys(keys, options.ensureKey, logger);
   } catch (error) {
     await server.stop(true);
     await stopBackground();
@@ -255,8 +255,18 @@ function startRetention(
   return loop;
 }
 
-function bootstrapKeys(keys: KeyService, ensureKey: string | undefined): string | null {
-  if (ensureKey) keys.ensure(ensureKey, "STATUSBOX_API_KEY");
+function bootstrapKeys(
+  keys: KeyService,
+  ensureKey: string | undefined,
+  logger: Logger,
+): string | null {
+  const revoked = ensureKey ? keys.ensure(ensureKey, "STATUSBOX_API_KEY").revoked : null;
+  if (revoked) {
+    logger.warn("STATUSBOX_API_KEY is a revoked key and stays revoked: requests with it get 401", {
+      key_id: revoked.id,
+      revoked_at: new Date(revoked.revokedAt!).toISOString(),
+    });
+  }
   if (keys.list().length > 0) return null;
   return keys.create("first key", "write").secret;
 }

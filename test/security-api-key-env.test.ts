@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { apiKeyProblem } from "../src/config/api-key.ts";
 import { generateSecret } from "../src/auth/secrets.ts";
 import { statusboxCommand } from "./helpers/binary.ts";
+import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const dir = makeTempDir();
@@ -84,6 +85,29 @@ describe("STATUSBOX_API_KEY given to serve", () => {
     } finally {
       proc.kill("SIGTERM");
       await proc.exited;
+    }
+  });
+
+  test("a revoked key stays revoked on the next start, and the log says so", async () => {
+    const db = join(dir.path, "revoked.db");
+    const env = { STATUSBOX_API_KEY: "sbx_operator_revoked_secret" };
+    const first = await spawnDaemon(db, { env });
+    await first.stop();
+    const revoke = Bun.spawnSync([...statusboxCommand(), "keys", "revoke", "1", "--db", db]);
+    expect(revoke.exitCode).toBe(0);
+
+    const again = await spawnDaemon(db, { env });
+    try {
+      const warning = again.log().split("\n").find((line) => line.includes("revoked key"));
+      expect(warning).toMatch(/ WARN +STATUSBOX_API_KEY is a revoked key and stays revoked/);
+      expect(warning).toContain("key_id=1");
+      expect(again.log()).not.toContain(env.STATUSBOX_API_KEY);
+      const response = await fetch(`${again.url}/api/jobs`, {
+        headers: { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` },
+      });
+      expect(response.status).toBe(401);
+    } finally {
+      await again.stop();
     }
   });
 });

@@ -34,12 +34,16 @@ export class KeyService {
     return { key, secret };
   }
 
-  /** Makes sure a secret given by the operator (STATUSBOX_API_KEY) is an active write key. */
-  ensure(secret: string, name: string): { created: boolean } {
+  /**
+   * Makes sure a secret given by the operator (STATUSBOX_API_KEY) is a write key. A key that
+   * was revoked stays revoked (revoking is the deliberate act of the two): the answer names
+   * it, so that the daemon can say why that secret is refused.
+   */
+  ensure(secret: string, name: string): { created: boolean; revoked: ApiKey | null } {
     const existing = this.keys.findByHash(hashSecret(secret));
-    if (existing) return { created: false };
+    if (existing) return { created: false, revoked: existing.revokedAt === null ? null : existing };
     this.keys.insert(name, "write", hashSecret(secret), this.clock.now());
-    return { created: true };
+    return { created: true, revoked: null };
   }
 
   /**
