@@ -28,6 +28,12 @@ const BAD_CREATES: [string, unknown, string][] = [
     "name must be at most 64 characters",
   ],
   ["a number as name", { name: 5, timeoutSeconds: 1 }, "name must be a string"],
+  // Sent as text: the JSON escape is the only way a lone surrogate reaches the daemon.
+  [
+    "a lone surrogate in the name",
+    '{"name": "backup-\\ud800", "timeoutSeconds": 1}',
+    "name must not contain a lone UTF-16 surrogate",
+  ],
   ["a missing timeout", { name: "a" }, "timeoutSeconds is required"],
   [
     "a timeout as a string",

@@ -28,6 +28,9 @@ export function jobNameProblem(name: string, field = "name"): string | null {
   if (characterCount(name) > MAX_NAME_CHARACTERS) {
     return `${field} must be at most ${MAX_NAME_CHARACTERS} characters`;
   }
+  // SQLite stores UTF-8, where a lone surrogate (JSON "\ud800") becomes U+FFFD: the run would
+  // not be found again by the name its client sent.
+  if (!name.isWellFormed()) return `${field} must not contain a lone UTF-16 surrogate`;
   if (!/\S/u.test(name)) return `${field} must not be only white space`;
   if (CONTROL_CHARACTER.test(name)) {
     return `${field} must not contain control characters (such as NUL, tab, newline or ESC)`;
