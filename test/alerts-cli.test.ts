@@ -196,10 +196,12 @@ describe("statusbox alerts log", () => {
 
       kit.clock.advance(1000);
       await kit.dispatcher.step();
-      const done = await runStatusbox(["alerts", "log", "--db", kit.dbPath, "--limit", "1"]);
+      const done = await runStatusbox(["alerts", "log", "--db", kit.dbPath]);
       const lines = done.stdout.trimEnd().split("\n");
-      expect(lines.length).toBe(2);
+      expect(lines.length).toBe(3);
       expect(lines[1]).toMatch(/ ops +backup-db #1 +failed +delivered +200 /);
+      // The README's sample: the attempt before the delivery reads as retried, not as final.
+      expect(lines[2]).toMatch(/ ops +backup-db #1 +failed +failed, retried +500 /);
     } finally {
       await kit.close();
       await receiver.stop();

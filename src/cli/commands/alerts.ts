@@ -137,10 +137,16 @@ Options:
 
 const LOG_HEADERS = ["TIME", "CHANNEL", "RUN", "TRIGGER", "OUTCOME", "STATUS", "DURATION", "ERROR"];
 
+/** A failed attempt, told apart by what became of its alert since. */
+const FAILED_ATTEMPT: Record<string, string> = {
+  pending: "failed, will retry",
+  delivered: "failed, retried",
+};
+
 /** One attempt as a row; run names and errors come from jobs and receivers, so made safe. */
 function logRow(entry: ReturnType<typeof recentDeliveries>[number]): string[] {
   const outcome =
-    entry.outcome === "failed" && entry.state === "pending" ? "failed, will retry" : entry.outcome;
+    entry.outcome === "failed" ? (FAILED_ATTEMPT[entry.state] ?? "failed") : entry.outcome;
   const run = entry.runId === null ? entry.runName : `${entry.runName} #${entry.runId}`;
   return [
     new Date(entry.at).toISOString(),
