@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { StatusBoxError, type ErrorCode } from "../domain/errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { storageFailure } from "../storage/storage-errors.ts";
 
 /** The one error shape every route answers: `{"status":"error","error":"...","code":"..."}`. */
 export function errorResponse(
@@ -37,6 +38,13 @@ export function handleError(logger: Logger) {
     }
     if (error instanceof StatusBoxError) {
       return errorResponse(c, error.status, error.code, error.message);
+    }
+    // A read outside the write queue (whose writes are mapped already) that met a lock or a
+    // failing disk: the client may retry, as it would a write.
+    const storage = storageFailure(error, "answer");
+    if (storage) {
+      logger.warn("storage failure on a read", { path: c.req.path, error: String(error) });
+      return errorResponse(c, storage.status, storage.code, storage.message);
     }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, error.status, "bad_request", error.message || "bad request");

@@ -1,5 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
-import { StatusBoxError, unavailable } from "../domain/errors.ts";
+import { unavailable } from "../domain/errors.ts";
+import { isBusy, storageFailure } from "./storage-errors.ts";
 
 /** A unit of work run inside the shared write transaction; what it returns is the answer. */
 export type WriteOp<T> = () => T;
@@ -25,9 +26,6 @@ export interface WriteQueueOptions {
    */
   sync?: () => Promise<void>;
 }
-
-const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED"]);
-const STORAGE_CODES = ["SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
 
 /**
  * Group commit. Every write of the daemon goes through `submit`; the operations that arrive
@@ -251,19 +249,7 @@ export class WriteQueue {
   }
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && BUSY_CODES.has(code.split("_").slice(0, 2).join("_"));
-}
-
 /** Turns SQLite's storage failures into a 503 the client can retry; other errors pass. */
 function toStorageError(error: unknown): unknown {
-  if (error instanceof StatusBoxError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return error;
-  if (isBusy(error)) return unavailable("the database is locked by another process; try again");
-  if (STORAGE_CODES.some((prefix) => code.startsWith(prefix))) {
-    return unavailable(`the database could not store the write (${code}); try again later`);
-  }
-  return error;
+  return storageFailure(error) ?? error;
 }
