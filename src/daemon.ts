@@ -49,7 +49,10 @@ export interface DaemonOptions {
    * and before its ready line; a start that fails creates no key.
    */
   onFirstKey?: (secret: string) => void;
-  /** The config file's [[schedules]]; the stored ones from the file are made these. */
+  /**
+   * The config file's [[schedules]]; the stored ones from the file are made these. Left out
+   * when no config file was read: those from an earlier file are then kept.
+   */
   schedules?: readonly DeclaredSchedule[];
 }
 
@@ -136,7 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     clock,
     logger,
     listeners: [alerts.listener],
-    declared: options.schedules ?? [],
+    declared: options.schedules ?? null,
     wheel,
   });
 

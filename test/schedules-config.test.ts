@@ -173,6 +173,45 @@ describe("schedules from the config file", () => {
       dir.cleanup();
     }
   });
+
+  test("a start with no config file keeps them; a file without [[schedules]] removes them", async () => {
+    const dir = makeTempDir();
+    const db = join(dir.path, "s.db");
+    const names = async (daemon: Awaited<ReturnType<typeof spawnDaemon>>, key: string) => {
+      const response = await fetch(`${daemon.url}/api/schedules`, {
+        headers: { authorization: `ApiKey ${key}` },
+      });
+      return ((await response.json()).schedules as { name: string }[]).map((s) => s.name);
+    };
+    try {
+      const config = join(dir.path, "statusbox.toml");
+      writeFileSync(config, `[[schedules]]\nname = "backup"\nevery = "1h"\n`);
+      const first = await spawnDaemon(db, { args: ["--config", config] });
+      const key = first.firstKey!;
+      await first.stop();
+
+      const forgot = await spawnDaemon(db);
+      try {
+        expect(await names(forgot, key)).toEqual(["backup"]);
+        expect(forgot.log()).toContain(
+          "no config file; keeping the schedules an earlier one declared kept=1",
+        );
+      } finally {
+        await forgot.stop();
+      }
+
+      writeFileSync(config, `[server]\nport = 0\n`);
+      const emptied = await spawnDaemon(db, { args: ["--config", config] });
+      try {
+        expect(await names(emptied, key)).toEqual([]);
+        expect(emptied.log()).toContain("schedules from the config file declared=0 removed=1");
+      } finally {
+        await emptied.stop();
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
 });
 
 describe("the README's Schedules section", () => {

@@ -104,6 +104,17 @@ export class ScheduleService {
     }
   }
 
+  /**
+   * Started with no config file at all: the schedules an earlier file declared are kept as
+   * they are (a start that forgot `--config` must not delete them), and the log says so.
+   */
+  keepConfig(): void {
+    const kept = this.store.list().filter((s) => s.source === "config").length;
+    if (kept > 0) {
+      this.logger.info("no config file; keeping the schedules an earlier one declared", { kept });
+    }
+  }
+
   /** Inside a write: stores the schedule, keeping the current window when nothing changed. */
   private save(
     name: string,

@@ -25,7 +25,8 @@ export function createSchedules(options: {
   runs: RunRepository;
   writes: WriteCommitter;
   listeners: readonly RunListener[];
-  declared: readonly DeclaredSchedule[];
+  /** The config file's [[schedules]]; null when no config file was read (they are kept). */
+  declared: readonly DeclaredSchedule[] | null;
   clock: Clock;
   logger: Logger;
   tickMs?: number;
@@ -45,7 +46,8 @@ export function createSchedules(options: {
     service,
     checker,
     recover: async () => {
-      await service.applyConfig(options.declared);
+      if (options.declared !== null) await service.applyConfig(options.declared);
+      else service.keepConfig();
       const missed = await checker.recover();
       return { missed: missed.length };
     },

@@ -86,7 +86,8 @@ Stops cleanly on SIGTERM or SIGINT.
         logRequests: log.requests,
         metricsOpenOnLoopback,
         alerts: settings.config.alerts,
-        schedules: settings.config.schedules,
+        // A file without [[schedules]] declares none; no file at all leaves them as they are.
+        schedules: settings.configPath === null ? undefined : (settings.config.schedules ?? []),
         // Printed before the ready line, so whoever waits for "ready" finds the key too.
         onFirstKey: (secret) =>
           io.stdout(
