@@ -174,6 +174,18 @@ describe("statusbox job commands", () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toBe("statusbox job log: unknown or revoked API key (HTTP 401)\n");
 
+    const noKey = await runStatusbox(["job", "show", "1"], {
+      env: { ...env, STATUSBOX_API_KEY: "" },
+    });
+    expect(noKey).toMatchObject({ code: 1, stdout: "" });
+    expect(noKey.stderr).toBe(
+      "statusbox job show: the daemon needs an API key: set STATUSBOX_API_KEY or pass --key " +
+        "(HTTP 401)\n",
+    );
+    const emptyFlag = await runStatusbox(["job", "show", "1", "--key", ""], { env });
+    expect(emptyFlag.code).toBe(2);
+    expect(emptyFlag.stderr).toStartWith("statusbox job show: --key needs a value");
+
     const reader = daemon.keys.create("reader", "read").secret;
     const readOnly = await runStatusbox(
       ["job", "start", "--name", "x", "--timeout", "5", "--key", reader],

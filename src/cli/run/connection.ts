@@ -28,6 +28,7 @@ export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}
   if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
     throw new UsageError(`${from} must be an http:// or https:// URL, not '${url}'`);
   }
+  if (args.values.key === "") throw new UsageError("--key needs a value: an API key's secret");
   const key = resolveSetting(args, "key", "STATUSBOX_API_KEY", "");
   return new StatusBoxClient({ ...options, url, key });
 }
@@ -40,7 +41,15 @@ export function describeClientError(error: unknown): string | null {
     // Not the daemon's answer (a proxy's page, another server): its status line is the message.
     return `${oneLine(error.message)}; is the URL the StatusBox daemon's?`;
   }
+  if (error instanceof StatusBoxApiError && error.status === 401 && sentNoKey(error)) {
+    // The daemon's own sentence is about HTTP headers; on the command line, say what to set.
+    return "the daemon needs an API key: set STATUSBOX_API_KEY or pass --key (HTTP 401)";
+  }
   if (error instanceof StatusBoxApiError) return `${oneLine(error.message)} (HTTP ${error.status})`;
   if (error instanceof StatusBoxConnectionError) return oneLine(error.message);
   return null;
 }
+
+/** The daemon's 401 for a request with no Authorization header: no key was configured. */
+const sentNoKey = (error: StatusBoxApiError) =>
+  error.message.startsWith("missing Authorization header");
