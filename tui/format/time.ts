@@ -12,6 +12,8 @@ const pad = (n: number) => String(n).padStart(2, "0");
 export function formatDuration(ms: number): string {
   const value = Math.max(0, Math.round(ms));
   if (value < SECOND) return `${value}ms`;
+  // Tenths below ten seconds: a run of 1.9 s shown as "1s" reads as half its length.
+  if (value < 10 * SECOND) return `${(Math.floor(value / 100) / 10).toFixed(1)}s`;
   if (value < MINUTE) return `${Math.floor(value / SECOND)}s`;
   if (value < HOUR)
     return `${Math.floor(value / MINUTE)}m${pad(Math.floor((value % MINUTE) / SECOND))}s`;
@@ -27,6 +29,7 @@ export function formatDuration(ms: number): string {
  */
 export function formatLeft(ms: number): string {
   if (ms >= 10 * MINUTE && ms < HOUR) return `${Math.floor(ms / MINUTE)}m`;
+  if (ms >= SECOND && ms < MINUTE) return `${Math.floor(ms / SECOND)}s`;
   return formatDuration(ms);
 }
 
