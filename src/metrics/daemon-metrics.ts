@@ -1,8 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { VERSION } from "../version.ts";
-import { alertDeliveries, fileSize, runningRuns } from "./database-gauges.ts";
+import { DELIVERY_OUTCOMES, type AttemptRecord } from "../alerts/outbox-store.ts";
+import { fileSize, runningRuns } from "./database-gauges.ts";
 import type { RunMetrics } from "./metered-run-store.ts";
-import { Registry } from "./registry.ts";
+import { Registry, type Counter } from "./registry.ts";
 import type { HttpMetrics } from "./request-metrics.ts";
 import { StoredEvents } from "./stored-events.ts";
 
@@ -26,6 +27,8 @@ export class DaemonMetrics {
   readonly http: HttpMetrics;
   readonly runs: RunMetrics;
   readonly storedEvents: StoredEvents;
+  /** statusbox_alert_deliveries_total{channel, outcome} */
+  private readonly deliveries: Counter;
   private recountTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(dbPath: string, startedAtMs: number) {
@@ -60,6 +63,28 @@ export class DaemonMetrics {
       events: r.counter("statusbox_events_written_total", "Events stored on runs."),
       stored: this.storedEvents,
     };
+    // Counted as attempts are recorded, not read from alert_attempts: retention deletes old
+    // attempts, and a counter read from there went down.
+    this.deliveries = r.counter(
+      "statusbox_alert_deliveries_total",
+      "Alert delivery attempts recorded, by channel and outcome.",
+      ["channel", "outcome"],
+    );
+  }
+
+  /** Counts one recorded delivery attempt (the dispatcher's `onRecorded`). */
+  readonly countDelivery = (attempt: AttemptRecord): void => {
+    this.deliveries.inc([attempt.channel, attempt.outcome]);
+  };
+
+  /**
+   * Starts each configured channel's delivery counts at 0, so that Prometheus sees the first
+   * attempt as an increase instead of a series that appears already at 1.
+   */
+  expectChannels(names: readonly string[]): void {
+    for (const name of names) {
+      for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc([name, outcome], 0);
+    }
   }
 
   /**
@@ -88,13 +113,6 @@ export class DaemonMetrics {
     );
     r.collected("statusbox_write_queue_pending", "Writes waiting to commit.", "gauge", [], () =>
       one(sources.writes.pending),
-    );
-    r.collected(
-      "statusbox_alert_deliveries_total",
-      "Alert delivery attempts, by channel and outcome.",
-      "counter",
-      ["channel", "outcome"],
-      () => alertDeliveries(db),
     );
     r.collected("statusbox_database_size_bytes", "Size of the database file.", "gauge", [], () =>
       one(fileSize(db.filename)),
