@@ -149,7 +149,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const atStart = await schedules.recover();
   schedules.checker.start();
   const retention = startRetention(db, writes, clock, logger, metrics, options.retention);
-  metrics.watch({ db, scheduler, writes, retention });
+  metrics.watch({ db, wheel, writes, retention });
   alerts.dispatcher.start();
 
   const app = createApp({

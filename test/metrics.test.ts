@@ -99,7 +99,27 @@ describe("GET /metrics", () => {
     expect(finished("etl", "timed_out")).toBe(1);
     expect(finished("backup", "failed")).toBeUndefined();
     expect(sampleValue(m, "statusbox_runs_running")).toBe(1);
-    expect(sampleValue(m, "statusbox_timer_wheel_size")).toBe(1);
+    expect(sampleValue(m, "statusbox_timer_wheel_size", { kind: "deadline" })).toBe(1);
+  });
+
+  test("the timer wheel's size counts run deadlines and schedule windows, each by kind", async () => {
+    daemon = await startTestDaemon();
+    const put = (name: string, body: unknown) =>
+      daemon!.request(`/api/schedules/${name}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await put("hourly", { every: "1h" })).status).toBe(201);
+    expect((await put("nightly", { cron: "0 3 * * *", grace: "10m" })).status).toBe(201);
+    expect((await put("weekly", { every: "7d" })).status).toBe(201);
+    await createRun(daemon, { name: "hourly", timeoutSeconds: 600 });
+    await daemon.request("/api/schedules/weekly", { method: "DELETE" });
+
+    const m = await scrape(daemon);
+    const size = (kind: string) => sampleValue(m, "statusbox_timer_wheel_size", { kind });
+    expect(size("deadline")).toBe(1);
+    expect(size("schedule")).toBe(2);
   });
 
   test("a job name with quotes and backslashes is escaped and reads back", async () => {

@@ -10,7 +10,8 @@ import { StoredEvents } from "./stored-events.ts";
 /** What the scrape-time families read; the daemon hands them over once they exist. */
 export interface MetricSources {
   db: Database;
-  scheduler: { readonly size: number };
+  /** The daemon's one timer wheel: run deadlines and the ends of schedule windows. */
+  wheel: { sizes(): { kind: string; size: number }[] };
   writes: { readonly pending: number };
   retention: {
     readonly totals: { runsDeleted: number; eventsDeleted: number; eventsDropped: number };
@@ -106,10 +107,10 @@ export class DaemonMetrics {
     });
     r.collected(
       "statusbox_timer_wheel_size",
-      "Open run deadlines held by the timer wheel.",
+      "Timers pending in the timer wheel, by kind: run deadlines and schedule windows.",
       "gauge",
-      [],
-      () => one(sources.scheduler.size),
+      ["kind"],
+      () => sources.wheel.sizes().map(({ kind, size }) => ({ labels: [kind], value: size })),
     );
     r.collected("statusbox_write_queue_pending", "Writes waiting to commit.", "gauge", [], () =>
       one(sources.writes.pending),
