@@ -102,7 +102,7 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "statusbox_timer_wheel_size", { kind: "deadline" })).toBe(1);
   });
 
-  test("the timer wheel's size counts run deadlines and schedule windows, each by kind", async () => {
+  test("the timer wheel size counts deadlines and schedule windows, by kind", async () => {
     daemon = await startTestDaemon();
     const put = (name: string, body: unknown) =>
       daemon!.request(`/api/schedules/${name}`, {
@@ -160,7 +160,7 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "statusbox_retention_events_deleted_total", { reason: "age" })).toBe(5);
   });
 
-  test("alert deliveries count every recorded attempt, and retention never lowers them", async () => {
+  test("alert deliveries count each recorded attempt; retention never lowers them", async () => {
     const clock = new ManualClock();
     const receiver = startReceiver();
     // ops accepts; pager is down (503, retried), then refuses for good (404).

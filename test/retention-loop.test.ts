@@ -126,7 +126,7 @@ describe("pruning in the background", () => {
 });
 
 describe("the checkpoint after a large prune", () => {
-  test("beside a long reader it gives up at once, and another connection's writes go on", async () => {
+  test("beside a long reader it gives up at once, and other writes go on", async () => {
     await oldRuns(10, 50);
     // A backup's VACUUM INTO, say: a read that began before the prune, on an old snapshot.
     const reader = new Database(t.dbPath, { readonly: true });
@@ -154,7 +154,7 @@ describe("the checkpoint after a large prune", () => {
     }
   });
 
-  test("a reader of the latest snapshot keeps the log, and the checkpoint does not wait", async () => {
+  test("a reader of the latest snapshot keeps the log; the checkpoint does not wait", async () => {
     await oldRuns(10, 50);
     let reader: Database | null = null;
     // After each write of the prune, a reader (the TUI polling, say) starts a fresh read: the
