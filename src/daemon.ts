@@ -129,7 +129,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = new DaemonMetrics(db.filename, clock.now());
   const runStore = new MeteredRunStore(db, metrics.runs);
   runs = new RunService(runStore, writes, scheduler, clock);
-  const alerts = createAlerts({ db, writes, channels: options.alerts ?? [], clock, logger });
+  const channels = options.alerts ?? [];
+  metrics.expectChannels(channels.map((channel) => channel.name));
+  const onRecorded = metrics.countDelivery;
+  const alerts = createAlerts({ db, writes, channels, clock, logger, onRecorded });
   runs.addListener(alerts.listener);
   // Missed runs go through the same store (metrics) and listeners (alerts) as every run.
   const schedules = createSchedules({
@@ -149,7 +152,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const atStart = await schedules.recover();
   schedules.checker.start();
   const retention = startRetention(db, writes, clock, logger, metrics, options.retention);
-  metrics.watch({ db, scheduler, writes, retention });
+  metrics.watch({ db, wheel, writes, retention });
   alerts.dispatcher.start();
 
   const app = createApp({

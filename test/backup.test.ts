@@ -28,6 +28,19 @@ function fillHistory(db: Database, runs: number, eventsPerRun: number): void {
   })();
 }
 
+/** A read transaction on its own connection, holding the snapshot of now until released. */
+function pinSnapshot(path: string): { release: () => void } {
+  const db = new Database(path, { readonly: true });
+  db.run("BEGIN");
+  db.query("SELECT count(*) FROM runs").get(); // the first read is what takes the snapshot
+  return {
+    release: () => {
+      db.run("COMMIT");
+      db.close();
+    },
+  };
+}
+
 function runIdsIn(path: string): Set<number> {
   const db = new Database(path, { readonly: true });
   try {
@@ -47,6 +60,10 @@ describe("statusbox backup", () => {
     const daemon = await startTestDaemon();
     try {
       fillHistory(daemon.db, 10_000, 10);
+      // A read transaction from before the first acknowledged write: no checkpoint can copy a
+      // later commit into the database file while it lasts, so every acknowledged write is in
+      // the WAL only, and a copy of the file alone (cp) would miss them all, every time.
+      const pin = pinSnapshot(daemon.dbPath);
       const acknowledged: number[] = [];
       let writing = true;
       const writer = async () => {
@@ -62,7 +79,14 @@ describe("statusbox backup", () => {
 
       const before = [...acknowledged];
       const copy = join(out.path, "nested", "statusbox-backup.db");
-      const result = await runStatusbox(["backup", "--out", copy, "--db", daemon.dbPath]);
+      // The pin lasts until the backup has ended: the test cannot see the moment inside the
+      // backup's process when its copy begins, and a consistent copy reads through the WAL.
+      let result;
+      try {
+        result = await runStatusbox(["backup", "--out", copy, "--db", daemon.dbPath]);
+      } finally {
+        pin.release();
+      }
       const duringBackup = acknowledged.length - before.length;
       writing = false;
       await Promise.all(writers);

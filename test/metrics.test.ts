@@ -1,13 +1,13 @@
-import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { ManualClock } from "../src/domain/clock.ts";
 import { createApp } from "../src/http/app.ts";
 import { silentLogger } from "../src/log/logger.ts";
-import { alertDeliveries } from "../src/metrics/database-gauges.ts";
 import { Registry } from "../src/metrics/registry.ts";
 import { DAY_MS } from "../src/retention/policy.ts";
+import { channelsOf } from "./helpers/alerts-kit.ts";
 import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
+import { startReceiver } from "./helpers/http-receiver.ts";
 import { parsePrometheus, sampleValue } from "./helpers/prometheus.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
@@ -21,6 +21,19 @@ async function scrape(d: TestDaemon) {
   const response = await d.request("/metrics");
   expect(response.status).toBe(200);
   return parsePrometheus(await response.text());
+}
+
+const attempts = (d: TestDaemon) =>
+  d.db.query<{ n: number }, []>("SELECT count(*) AS n FROM alert_attempts").get()!.n;
+
+/** The deliveries counter's values for the "channel/outcome" pairs asked. */
+function deliveries(m: ReturnType<typeof parsePrometheus>, asked: Record<string, number>) {
+  return Object.fromEntries(
+    Object.keys(asked).map((pair) => {
+      const [channel, outcome] = pair.split("/") as [string, string];
+      return [pair, sampleValue(m, "statusbox_alert_deliveries_total", { channel, outcome })];
+    }),
+  );
 }
 
 describe("GET /metrics", () => {
@@ -86,7 +99,27 @@ describe("GET /metrics", () => {
     expect(finished("etl", "timed_out")).toBe(1);
     expect(finished("backup", "failed")).toBeUndefined();
     expect(sampleValue(m, "statusbox_runs_running")).toBe(1);
-    expect(sampleValue(m, "statusbox_timer_wheel_size")).toBe(1);
+    expect(sampleValue(m, "statusbox_timer_wheel_size", { kind: "deadline" })).toBe(1);
+  });
+
+  test("the timer wheel size counts deadlines and schedule windows, by kind", async () => {
+    daemon = await startTestDaemon();
+    const put = (name: string, body: unknown) =>
+      daemon!.request(`/api/schedules/${name}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await put("hourly", { every: "1h" })).status).toBe(201);
+    expect((await put("nightly", { cron: "0 3 * * *", grace: "10m" })).status).toBe(201);
+    expect((await put("weekly", { every: "7d" })).status).toBe(201);
+    await createRun(daemon, { name: "hourly", timeoutSeconds: 600 });
+    await daemon.request("/api/schedules/weekly", { method: "DELETE" });
+
+    const m = await scrape(daemon);
+    const size = (kind: string) => sampleValue(m, "statusbox_timer_wheel_size", { kind });
+    expect(size("deadline")).toBe(1);
+    expect(size("schedule")).toBe(2);
   });
 
   test("a job name with quotes and backslashes is escaped and reads back", async () => {
@@ -127,32 +160,50 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "statusbox_retention_events_deleted_total", { reason: "age" })).toBe(5);
   });
 
-  test("alert deliveries are counted by channel and outcome from the attempts table", async () => {
-    daemon = await startTestDaemon();
-    const insert = daemon.db.query(
-      `INSERT INTO alert_attempts (outbox_id, channel, at, outcome, duration_ms)
-       VALUES (1, ?, 0, ?, 5)`,
+  test("alert deliveries count each recorded attempt; retention never lowers them", async () => {
+    const clock = new ManualClock();
+    const receiver = startReceiver();
+    // ops accepts; pager is down (503, retried), then refuses for good (404).
+    let pagerCalls = 0;
+    receiver.answer((request) =>
+      request.path === "/ops" ? { status: 200 } : { status: ++pagerCalls <= 2 ? 503 : 404 },
     );
-    for (const [channel, outcome] of [
-      ["ops-slack", "delivered"],
-      ["ops-slack", "delivered"],
-      ["ops-slack", "failed"],
-      ["pager", "permanent_failure"],
-    ]) {
-      insert.run(channel!, outcome!);
-    }
-    const m = await scrape(daemon);
-    const deliveries = (channel: string, outcome: string) =>
-      sampleValue(m, "statusbox_alert_deliveries_total", { channel, outcome });
-    expect(deliveries("ops-slack", "delivered")).toBe(2);
-    expect(deliveries("ops-slack", "failed")).toBe(1);
-    expect(deliveries("pager", "permanent_failure")).toBe(1);
-  });
+    const hook = (name: string, on = ["failed"]) => ({
+      name,
+      type: "webhook",
+      url: `${receiver.url}/${name}`,
+      on,
+    });
+    // quiet alerts on timeouts only, and none happens: its counts are there, at 0.
+    const alerts = channelsOf([hook("ops"), hook("pager"), hook("quiet", ["timed_out"])]);
+    daemon = await startTestDaemon({ clock, alerts });
+    try {
+      for (const name of ["backup", "etl"]) {
+        await daemon.post(`/jobs/${await createRun(daemon, { name, timeoutSeconds: 60 })}/fail`);
+      }
+      await waitFor(() => attempts(daemon!) === 4, { what: "the first attempts" });
+      clock.advance(10 * 60 * 1000); // past the pager's backoff
+      await daemon.alerts.step();
+      await waitFor(() => attempts(daemon!) === 6, { what: "the pager's retries" });
 
-  test("a database without the alert attempts table has no deliveries to count", () => {
-    const db = new Database(":memory:");
-    expect(alertDeliveries(db)).toEqual([]);
-    db.close();
+      const expected = {
+        "ops/delivered": 2,
+        "ops/failed": 0,
+        "pager/failed": 2,
+        "pager/permanent_failure": 2,
+        "pager/delivered": 0,
+        "quiet/delivered": 0,
+      };
+      expect(deliveries(await scrape(daemon), expected)).toEqual(expected);
+
+      clock.advance(61 * DAY_MS);
+      const report = await daemon.retention.runNow();
+      expect(report).toMatchObject({ alertsDeleted: 4, alertAttemptsDeleted: 6 });
+      expect(attempts(daemon)).toBe(0);
+      expect(deliveries(await scrape(daemon), expected)).toEqual(expected);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   test("database and WAL sizes are the sizes of the files", async () => {

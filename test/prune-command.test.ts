@@ -195,13 +195,34 @@ test("the report counts the alerts it removed, and says nothing of alerts when t
     alertAttemptsDeleted: 7,
     runsTrimmed: 0,
     eventsDropped: 0,
-    checkpointed: false,
+    checkpoint: "not-due" as const,
     interrupted: false,
   };
   expect(describeReport("x.db", report, 30, 10)).toContain(
     "removed 3 alerts settled before 2026-01-01T00:00:00.000Z, with 7 delivery attempts",
   );
   expect(describeReport("x.db", { ...report, alertsDeleted: 0 }, 30, 10)).not.toContain("alert");
+});
+
+test("the report says whether the write-ahead log was truncated, or why not", () => {
+  const report = {
+    cutoff: Date.UTC(2026, 0, 1),
+    runsDeleted: 12_000,
+    eventsDeleted: 0,
+    alertsDeleted: 0,
+    alertAttemptsDeleted: 0,
+    runsTrimmed: 0,
+    eventsDropped: 0,
+    interrupted: false,
+  };
+  const described = (checkpoint: "not-due" | "truncated" | "deferred") =>
+    describeReport("x.db", { ...report, checkpoint }, 30, 10);
+  expect(described("truncated")).toContain("  checkpointed and truncated the write-ahead log\n");
+  expect(described("deferred")).toContain(
+    "  could not truncate the write-ahead log now: another connection was using it; " +
+      "later checkpoints will\n",
+  );
+  expect(described("not-due")).not.toContain("write-ahead log");
 });
 
 test("an age reads in the largest whole unit, down to seconds for a fraction of a minute", () => {

@@ -11,14 +11,18 @@ describe("one timer wheel for every kind of timer", () => {
     const clock = new ManualClock(T0);
     const wheel = new SharedWheel(clock, 100);
     const heard = { deadlines: [] as number[][], windows: [] as number[][] };
-    const deadlines = wheel.timers((ids) => heard.deadlines.push(ids));
-    const windows = wheel.timers((ids) => heard.windows.push(ids));
+    const deadlines = wheel.timers("deadline", (ids) => heard.deadlines.push(ids));
+    const windows = wheel.timers("schedule", (ids) => heard.windows.push(ids));
 
     deadlines.arm(7, T0 + 1000);
     windows.arm(7, T0 + 1000); // the same id in another kind is another timer
     windows.arm(8, T0 + 5000);
     deadlines.arm(9, T0 + 200);
     expect([wheel.size, deadlines.size, windows.size]).toEqual([4, 2, 2]);
+    expect(wheel.sizes()).toEqual([
+      { kind: "deadline", size: 2 },
+      { kind: "schedule", size: 2 },
+    ]);
 
     clock.advance(1000);
     wheel.tick();
@@ -29,8 +33,8 @@ describe("one timer wheel for every kind of timer", () => {
     const clock = new ManualClock(T0);
     const wheel = new SharedWheel(clock, 100);
     const fired: string[] = [];
-    const a = wheel.timers((ids) => fired.push(...ids.map((id) => `a${id}`)));
-    const b = wheel.timers((ids) => fired.push(...ids.map((id) => `b${id}`)));
+    const a = wheel.timers("a", (ids) => fired.push(...ids.map((id) => `a${id}`)));
+    const b = wheel.timers("b", (ids) => fired.push(...ids.map((id) => `b${id}`)));
     a.arm(1, T0 + 100);
     b.arm(1, T0 + 100);
     a.disarm(1);
@@ -47,7 +51,7 @@ describe("one timer wheel for every kind of timer", () => {
 
   test("refuses ids the wheel's keys cannot hold exactly", () => {
     const wheel = new SharedWheel(new ManualClock(T0));
-    const timers = wheel.timers(() => {});
+    const timers = wheel.timers("any", () => {});
     expect(() => timers.arm(-1, T0)).toThrow(RangeError);
     expect(() => timers.arm(1.5, T0)).toThrow(RangeError);
     expect(() => timers.arm(Number.MAX_SAFE_INTEGER, T0)).toThrow(RangeError);

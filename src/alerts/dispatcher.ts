@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   /** For the backoff's jitter; tests pass `() => 0`. */
   random?: () => number;
   deliver?: typeof deliverOn;
+  /** Told of each attempt once it is recorded: the deliveries counter of the metrics. */
+  onRecorded?: (attempt: AttemptRecord) => void;
 }
 
 /**
@@ -172,6 +174,7 @@ export class AlertDispatcher {
       });
       return false;
     }
+    this.options.onRecorded?.(record);
     this.log(row, channel, record);
     return true;
   }

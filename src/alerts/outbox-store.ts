@@ -1,7 +1,8 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { RunEvent } from "../domain/run.ts";
 
-export type DeliveryOutcome = "delivered" | "failed" | "permanent_failure";
+export const DELIVERY_OUTCOMES = ["delivered", "failed", "permanent_failure"] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** An alert waiting in the outbox, as the dispatcher reads it. */
 export interface OutboxRow {

@@ -3,7 +3,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { RunListener, WriteCommitter } from "../domain/ports.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AlertChannel } from "./config.ts";
-import { AlertDispatcher } from "./dispatcher.ts";
+import { AlertDispatcher, type DispatcherOptions } from "./dispatcher.ts";
 import { AlertEnqueuer } from "./enqueuer.ts";
 import { OutboxStore } from "./outbox-store.ts";
 
@@ -25,6 +25,7 @@ export function createAlerts(options: {
   channels: readonly AlertChannel[];
   clock: Clock;
   logger: Logger;
+  onRecorded?: DispatcherOptions["onRecorded"];
 }): Alerts {
   const store = new OutboxStore(options.db);
   const dispatcher = new AlertDispatcher({ ...options, store });

@@ -1,15 +1,17 @@
 import type { Database } from "bun:sqlite";
 import { VERSION } from "../version.ts";
-import { alertDeliveries, fileSize, runningRuns } from "./database-gauges.ts";
+import { DELIVERY_OUTCOMES, type AttemptRecord } from "../alerts/outbox-store.ts";
+import { fileSize, runningRuns } from "./database-gauges.ts";
 import type { RunMetrics } from "./metered-run-store.ts";
-import { Registry } from "./registry.ts";
+import { Registry, type Counter } from "./registry.ts";
 import type { HttpMetrics } from "./request-metrics.ts";
 import { StoredEvents } from "./stored-events.ts";
 
 /** What the scrape-time families read; the daemon hands them over once they exist. */
 export interface MetricSources {
   db: Database;
-  scheduler: { readonly size: number };
+  /** The daemon's one timer wheel: run deadlines and the ends of schedule windows. */
+  wheel: { sizes(): { kind: string; size: number }[] };
   writes: { readonly pending: number };
   retention: {
     readonly totals: { runsDeleted: number; eventsDeleted: number; eventsDropped: number };
@@ -26,6 +28,8 @@ export class DaemonMetrics {
   readonly http: HttpMetrics;
   readonly runs: RunMetrics;
   readonly storedEvents: StoredEvents;
+  /** statusbox_alert_deliveries_total{channel, outcome} */
+  private readonly deliveries: Counter;
   private recountTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(dbPath: string, startedAtMs: number) {
@@ -60,6 +64,28 @@ export class DaemonMetrics {
       events: r.counter("statusbox_events_written_total", "Events stored on runs."),
       stored: this.storedEvents,
     };
+    // Counted as attempts are recorded, not read from alert_attempts: retention deletes old
+    // attempts, and a counter read from there went down.
+    this.deliveries = r.counter(
+      "statusbox_alert_deliveries_total",
+      "Alert delivery attempts recorded, by channel and outcome.",
+      ["channel", "outcome"],
+    );
+  }
+
+  /** Counts one recorded delivery attempt (the dispatcher's `onRecorded`). */
+  readonly countDelivery = (attempt: AttemptRecord): void => {
+    this.deliveries.inc([attempt.channel, attempt.outcome]);
+  };
+
+  /**
+   * Starts each configured channel's delivery counts at 0, so that Prometheus sees the first
+   * attempt as an increase instead of a series that appears already at 1.
+   */
+  expectChannels(names: readonly string[]): void {
+    for (const name of names) {
+      for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc([name, outcome], 0);
+    }
   }
 
   /**
@@ -81,20 +107,13 @@ export class DaemonMetrics {
     });
     r.collected(
       "statusbox_timer_wheel_size",
-      "Open run deadlines held by the timer wheel.",
+      "Timers pending in the timer wheel, by kind: run deadlines and schedule windows.",
       "gauge",
-      [],
-      () => one(sources.scheduler.size),
+      ["kind"],
+      () => sources.wheel.sizes().map(({ kind, size }) => ({ labels: [kind], value: size })),
     );
     r.collected("statusbox_write_queue_pending", "Writes waiting to commit.", "gauge", [], () =>
       one(sources.writes.pending),
-    );
-    r.collected(
-      "statusbox_alert_deliveries_total",
-      "Alert delivery attempts, by channel and outcome.",
-      "counter",
-      ["channel", "outcome"],
-      () => alertDeliveries(db),
     );
     r.collected("statusbox_database_size_bytes", "Size of the database file.", "gauge", [], () =>
       one(fileSize(db.filename)),

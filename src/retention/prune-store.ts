@@ -125,11 +125,33 @@ export class PruneStore {
   }
 
   /**
-   * Copies the WAL into the database and truncates it to zero bytes. Must run outside a
-   * transaction. Answers false when a reader still needed old pages (the WAL then stays).
+   * Copies the WAL into the database and truncates it to zero bytes, without ever waiting
+   * for another connection. Must run outside a transaction. Answers false when a reader or a
+   * writer was using the log: it then stays, for later checkpoints to copy and rewind.
+   *
+   * A TRUNCATE checkpoint keeps writers out while its busy handler waits for readers of an
+   * older snapshot: with a 5 s busy timeout, a backup's long read held every write of the
+   * daemon for 5 s. So a PASSIVE checkpoint, which blocks no one, copies first, and TRUNCATE
+   * runs only once that copied everything, with no busy timeout, so it gives up at once.
    */
   checkpoint(): boolean {
-    const row = this.db.query<{ busy: number }, []>("PRAGMA wal_checkpoint(TRUNCATE)").get();
-    return row?.busy === 0;
+    const copied = this.db.query<CheckpointResult, []>("PRAGMA wal_checkpoint(PASSIVE)").get();
+    if (!copied || copied.busy !== 0 || copied.checkpointed < copied.log) return false;
+
+    const busyTimeout = this.db.query<{ timeout: number }, []>("PRAGMA busy_timeout").get();
+    this.db.run("PRAGMA busy_timeout = 0");
+    try {
+      const row = this.db.query<CheckpointResult, []>("PRAGMA wal_checkpoint(TRUNCATE)").get();
+      return row?.busy === 0;
+    } finally {
+      this.db.run(`PRAGMA busy_timeout = ${busyTimeout?.timeout ?? 0}`);
+    }
   }
+}
+
+/** SQLite's answer to a checkpoint: pages in the log, and how many are in the database. */
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
 }

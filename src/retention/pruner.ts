@@ -17,11 +17,17 @@ export interface PruneReport {
   /** Finished runs over the per-run limit that lost their oldest events. */
   runsTrimmed: number;
   eventsDropped: number;
-  /** Whether the WAL was checkpointed and truncated afterwards. */
-  checkpointed: boolean;
+  /**
+   * What became of the WAL after the pass: `truncated` (checkpointed and cut to zero bytes),
+   * `deferred` (due, but another connection was reading or writing the log, and a checkpoint
+   * never waits for one), or `not-due` (the pass removed too little, or was interrupted).
+   */
+  checkpoint: CheckpointOutcome;
   /** Whether the pass was asked to stop before it had finished. */
   interrupted: boolean;
 }
+
+export type CheckpointOutcome = "not-due" | "truncated" | "deferred";
 
 export interface PrunerOptions {
   db: Database;
@@ -58,7 +64,8 @@ const MAX_PAUSE_MS = 100;
  * Work goes in small batches, each its own write through the write queue and bounded by
  * rows and time (`batchRows`, `batchMs`), so request writes interleave with it and wait for
  * at most one short batch; a pause follows each batch. After a large pass the WAL is
- * checkpointed and truncated, so that it does not keep the size of everything deleted.
+ * checkpointed and truncated, so that it does not keep the size of everything deleted;
+ * never by waiting for another connection, so the daemon's writes are never held for it.
  */
 export class Pruner {
   private readonly store: PruneStore;
@@ -87,7 +94,7 @@ export class Pruner {
       alertAttemptsDeleted: 0,
       runsTrimmed: 0,
       eventsDropped: 0,
-      checkpointed: false,
+      checkpoint: "not-due",
       interrupted: false,
     };
 
@@ -103,7 +110,7 @@ export class Pruner {
       report.alertAttemptsDeleted +
       report.eventsDropped;
     if (rows >= this.checkpointAfterRows && !report.interrupted) {
-      report.checkpointed = this.checkpoint();
+      report.checkpoint = this.checkpoint() ? "truncated" : "deferred";
     }
     return report;
   }

@@ -82,7 +82,7 @@ export class RetentionLoop {
           runs_trimmed: report.runsTrimmed,
           alerts: report.alertsDeleted,
           alert_attempts: report.alertAttemptsDeleted,
-          checkpointed: report.checkpointed,
+          checkpoint: report.checkpoint,
           ms: Math.round(performance.now() - started),
         });
       }

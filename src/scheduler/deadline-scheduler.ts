@@ -23,7 +23,7 @@ export class DeadlineScheduler implements DeadlineTracker {
 
   constructor(options: DeadlineSchedulerOptions) {
     this.wheel = options.wheel ?? new SharedWheel(options.clock, options.tickMs ?? 100);
-    this.timers = this.wheel.timers((ids) => {
+    this.timers = this.wheel.timers("deadline", (ids) => {
       this.timers.fired(ids);
       this.expired = ids;
       options.onExpired(ids);

@@ -13,7 +13,8 @@ const MAX_ID = Math.floor(Number.MAX_SAFE_INTEGER / MAX_OWNERS);
  */
 export class SharedWheel {
   private readonly wheel: TimerWheel;
-  private readonly owners: ((ids: number[]) => void)[] = [];
+  private readonly owners: { kind: string; onDue: (ids: number[]) => void; timers: WheelTimers }[] =
+    [];
   private interval: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -23,16 +24,25 @@ export class SharedWheel {
     this.wheel = new TimerWheel({ tickMs, startMs: clock.now() });
   }
 
-  /** A set of timers of one kind; `onDue` is told, once per tick, the ids that passed. */
-  timers(onDue: (ids: number[]) => void): WheelTimers {
+  /**
+   * A set of timers of one kind, named by `kind` in the metrics (`deadline`, `schedule`);
+   * `onDue` is told, once per tick, the ids that passed.
+   */
+  timers(kind: string, onDue: (ids: number[]) => void): WheelTimers {
     if (this.owners.length === MAX_OWNERS) throw new Error("too many kinds of timer");
-    this.owners.push(onDue);
-    return new WheelTimers(this.wheel, this.owners.length - 1);
+    const timers = new WheelTimers(this.wheel, this.owners.length);
+    this.owners.push({ kind, onDue, timers });
+    return timers;
   }
 
   /** Timers pending, of every kind. */
   get size(): number {
     return this.wheel.size;
+  }
+
+  /** Timers pending of each kind, in the order the kinds were added. */
+  sizes(): { kind: string; size: number }[] {
+    return this.owners.map(({ kind, timers }) => ({ kind, size: timers.size }));
   }
 
   /** Moves the wheel to the clock's time and tells each kind what passed. */
@@ -42,7 +52,7 @@ export class SharedWheel {
     const perOwner = this.owners.map((): number[] => []);
     for (const key of fired) perOwner[key % MAX_OWNERS]!.push(Math.floor(key / MAX_OWNERS));
     perOwner.forEach((ids, owner) => {
-      if (ids.length > 0) this.owners[owner]!(ids);
+      if (ids.length > 0) this.owners[owner]!.onDue(ids);
     });
   }
 

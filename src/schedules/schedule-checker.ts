@@ -41,7 +41,7 @@ export class ScheduleChecker {
 
   constructor(private readonly options: ScheduleCheckerOptions) {
     this.wheel = options.wheel ?? new SharedWheel(options.clock, options.tickMs ?? 1000);
-    this.timers = this.wheel.timers((ids) => {
+    this.timers = this.wheel.timers("schedule", (ids) => {
       this.timers.fired(ids);
       this.checking = this.check(ids);
     });

@@ -3,6 +3,7 @@ import type { AlertChannel } from "../../src/alerts/config.ts";
 import { startDaemon, type Daemon } from "../../src/daemon.ts";
 import type { Clock } from "../../src/domain/clock.ts";
 import { silentLogger, type Logger } from "../../src/log/logger.ts";
+import type { DeclaredSchedule } from "../../src/schedules/schedule-service.ts";
 import { makeTempDir } from "./temp-dir.ts";
 
 export interface TestDaemon extends Daemon {
@@ -26,6 +27,8 @@ export async function startTestDaemon(
     clock?: Clock;
     logger?: Logger;
     alerts?: readonly AlertChannel[];
+    /** The config file's [[schedules]]. */
+    schedules?: readonly DeclaredSchedule[];
   } = {},
 ): Promise<TestDaemon> {
   const temp = options.dbPath ? null : makeTempDir();
@@ -37,6 +40,7 @@ export async function startTestDaemon(
     logger: options.logger ?? silentLogger,
     clock: options.clock,
     alerts: options.alerts,
+    schedules: options.schedules,
   });
   const key = daemon.firstKey ?? daemon.keys.create("test", "write").secret;
 

@@ -122,6 +122,14 @@ export function describeReport(
         `with ${count(report.alertAttemptsDeleted, "delivery attempt")}`,
     );
   }
-  if (report.checkpointed) lines.push("  checkpointed and truncated the write-ahead log");
+  if (report.checkpoint === "truncated") {
+    lines.push("  checkpointed and truncated the write-ahead log");
+  } else if (report.checkpoint === "deferred") {
+    // The daemon's checkpoints, or the last connection's close, copy and cut it back later.
+    lines.push(
+      "  could not truncate the write-ahead log now: another connection was using it; " +
+        "later checkpoints will",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

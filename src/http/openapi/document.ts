@@ -13,21 +13,19 @@ export interface ServedRoute {
 
 export const JOB_PREFIXES = ["/api/jobs", "/jobs"];
 
-const ERROR_TEXT: Record<number, string> = {
+/** The errors every route of an access or with a body may answer; the others are per route. */
+const IMPLIED_ERROR_TEXT: Record<number, string> = {
   400: "Bad JSON or a bad field; the sentence names the field and the rule.",
   401: "Missing, malformed, unknown or revoked key.",
   403: "A read-only key tried to write.",
-  404: "No such run.",
-  409: "A different end signal on a finished run; recorded on the run.",
   413: "The body is larger than 1 MiB.",
-  422: "The Idempotency-Key was already used on this run with a different batch.",
   503: "The database is locked or cannot write; retry after `Retry-After` seconds.",
 };
 
 /** What the app serves that this document has no description for (the test wants none). */
 export function undocumentedRoutes(routes: readonly ServedRoute[]): string[] {
   return servedOperations(routes)
-    .filter((route) => !describe(route))
+    .filter((route) => !operationOf(route))
     .map((route) => `${route.method} ${route.path}`);
 }
 
@@ -40,7 +38,7 @@ export function buildOpenApiDocument(routes: readonly ServedRoute[]): JsonSchema
   const converter = new SchemaConverter();
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of servedOperations(routes)) {
-    const operation = describe(route);
+    const operation = operationOf(route);
     const key = route.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
     paths[key] ??= {};
     paths[key][route.method.toLowerCase()] = operation
@@ -87,7 +85,8 @@ function servedOperations(routes: readonly ServedRoute[]): ServedRoute[] {
   return [...seen.values()];
 }
 
-function describe(route: ServedRoute): Operation | undefined {
+/** The description of a served route (a Hono path, `:id`), if it has one. */
+export function operationOf(route: ServedRoute): Operation | undefined {
   for (const prefix of JOB_PREFIXES) {
     if (route.path !== prefix && !route.path.startsWith(`${prefix}/`)) continue;
     const rest = route.path.slice(prefix.length) || "/";
@@ -145,19 +144,27 @@ function queryParameters(op: Operation, converter: SchemaConverter): JsonSchema[
 }
 
 function responses(op: Operation, converter: SchemaConverter): JsonSchema {
-  const ok: JsonSchema = { description: op.ok.description };
-  if (op.ok.json) ok.content = { "application/json": { schema: converter.convert(op.ok.json) } };
-  else if (op.ok.contentType) ok.content = { [op.ok.contentType]: { schema: { type: "string" } } };
+  let content: JsonSchema | undefined;
+  if (op.ok.json) content = { "application/json": { schema: converter.convert(op.ok.json) } };
+  else if (op.ok.contentType) content = { [op.ok.contentType]: { schema: { type: "string" } } };
+  const answers: JsonSchema = {};
+  for (const [status, description] of Object.entries(
+    op.ok.statuses ?? { 200: op.ok.description },
+  )) {
+    answers[status] = content ? { description, content } : { description };
+  }
 
-  const statuses = new Set(op.errors ?? []);
-  if (op.access !== "none") statuses.add(401);
-  if (op.access === "write") [403, 503].forEach((s) => statuses.add(s));
-  if (op.body) [400, 413].forEach((s) => statuses.add(s));
+  const errors = new Map<number, string>();
+  const implied = (status: number) => errors.set(status, IMPLIED_ERROR_TEXT[status]!);
+  if (op.access !== "none") implied(401);
+  if (op.access === "write") [403, 503].forEach(implied);
+  if (op.body) [400, 413].forEach(implied);
+  // A route's own text wins: its 400 may be a bad name in the path rather than a bad field.
+  for (const [status, text] of Object.entries(op.errors ?? {})) errors.set(Number(status), text);
 
-  const answers: JsonSchema = { "200": ok };
-  for (const status of [...statuses].sort()) {
+  for (const status of [...errors.keys()].sort()) {
     answers[String(status)] = {
-      description: ERROR_TEXT[status] ?? "An error.",
+      description: errors.get(status),
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     };
   }

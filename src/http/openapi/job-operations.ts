@@ -17,6 +17,9 @@ import {
   jobListAnswer,
 } from "./response-schemas.ts";
 
+const NO_SUCH_RUN = "No such run.";
+const BAD_QUERY = "A bad query parameter; the sentence names it and the rule.";
+
 /**
  * The job routes, keyed by method and path relative to where they are mounted (`/api/jobs`
  * and `/jobs`). A route added to routes/jobs.ts needs an entry here: the OpenAPI test fails
@@ -44,7 +47,7 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
       before: "A run id: only runs with smaller ids.",
     },
     ok: { description: "A page of runs.", json: jobListAnswer },
-    errors: [400],
+    errors: { 400: BAD_QUERY },
   },
   "GET /:id": {
     summary: "Read a run",
@@ -52,7 +55,7 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
     tag: "jobs",
     access: "read",
     ok: { description: "The run.", json: jobAnswer },
-    errors: [404],
+    errors: { 404: NO_SUCH_RUN },
   },
   "POST /:id": {
     summary: "Log an event",
@@ -61,7 +64,7 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
     access: "write",
     body: { schema: logEventSchema, required: true, description: "The line to store." },
     ok: { description: "Stored; the answer has an empty body." },
-    errors: [404],
+    errors: { 404: NO_SUCH_RUN },
   },
   "GET /:id/events": {
     summary: "Read a run's events",
@@ -74,7 +77,7 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
       limit: "Events per page, 1 to 1000 (default 100).",
     },
     ok: { description: "A page of events.", json: eventListAnswer },
-    errors: [400, 404],
+    errors: { 400: BAD_QUERY, 404: NO_SUCH_RUN },
   },
   "POST /:id/events": {
     summary: "Log many events",
@@ -95,7 +98,10 @@ export const JOB_OPERATIONS: Record<string, Operation> = {
       description: '`{"messages": [...]}` or a bare array; each item a string or an object.',
     },
     ok: { description: "The batch was stored.", json: batchAnswer },
-    errors: [404, 422],
+    errors: {
+      404: NO_SUCH_RUN,
+      422: "The Idempotency-Key was already used on this run with a different batch.",
+    },
   },
 };
 
@@ -109,7 +115,10 @@ for (const signal of END_SIGNALS) {
     access: "write",
     body: { schema: endSignalSchema, required: false, description: "Optional end details." },
     ok: { description: "The run is ended; the answer has an empty body." },
-    errors: [404, 409],
+    errors: {
+      404: NO_SUCH_RUN,
+      409: "A different end signal on a finished run; recorded on the run.",
+    },
   };
 }
 

@@ -23,14 +23,20 @@ export interface Operation {
     description: string;
   };
   headers?: { name: string; description: string }[];
+  /** The answer of a success: 200, with `description`, unless `statuses` says otherwise. */
   ok: {
     description: string;
     json?: z.ZodType;
     /** A non-JSON answer: its content type. */
     contentType?: string;
+    /** The success statuses, each with what it means on this route, when 200 is not all. */
+    statuses?: Record<number, string>;
   };
-  /** Error statuses beyond the ones access and body imply (401, 403, 400, 413, 503). */
-  errors?: number[];
+  /**
+   * Error statuses beyond the ones access and body imply (401, 403, 400, 413, 503), each
+   * with what it means on this route ("No such run.", "No schedule for this name.").
+   */
+  errors?: Record<number, string>;
 }
 
 export type JsonSchema = Record<string, unknown>;

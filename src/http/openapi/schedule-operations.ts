@@ -15,6 +15,10 @@ const NAME_PARAM = {
   },
 };
 
+const BAD_NAME = "The name in the path breaks the rules of job names; the sentence says which.";
+const NO_SUCH_SCHEDULE = "No schedule for this job name.";
+const FROM_CONFIG = "The schedule is declared in the config file; change it there.";
+
 /**
  * The schedule and names routes, keyed by method and full path like APP_OPERATIONS (which
  * includes these). A route added to routes/schedules.ts or routes/names.ts needs an entry.
@@ -34,7 +38,7 @@ export const SCHEDULE_OPERATIONS: Record<string, Operation> = {
     access: "read",
     pathParams: NAME_PARAM,
     ok: { description: "The schedule.", json: scheduleAnswer },
-    errors: [400, 404],
+    errors: { 400: BAD_NAME, 404: NO_SUCH_SCHEDULE },
   },
   "PUT /api/schedules/:name": {
     summary: "Set a schedule",
@@ -47,8 +51,18 @@ export const SCHEDULE_OPERATIONS: Record<string, Operation> = {
     access: "write",
     pathParams: NAME_PARAM,
     body: { schema: putScheduleBody, required: true, description: "When runs are expected." },
-    ok: { description: "The schedule as stored.", json: scheduleAnswer },
-    errors: [409],
+    ok: {
+      description: "The schedule as stored.",
+      json: scheduleAnswer,
+      statuses: {
+        200: "Replaced, or already the same: the schedule as stored.",
+        201: "Created: the schedule as stored.",
+      },
+    },
+    errors: {
+      400: "Bad JSON, a bad field, or a bad name in the path; the sentence names which.",
+      409: FROM_CONFIG,
+    },
   },
   "DELETE /api/schedules/:name": {
     summary: "Remove a schedule",
@@ -58,7 +72,7 @@ export const SCHEDULE_OPERATIONS: Record<string, Operation> = {
     access: "write",
     pathParams: NAME_PARAM,
     ok: { description: "The schedule was removed.", json: okJson },
-    errors: [400, 404, 409],
+    errors: { 400: BAD_NAME, 404: NO_SUCH_SCHEDULE, 409: FROM_CONFIG },
   },
   "GET /api/names": {
     summary: "The view by job name",
@@ -74,6 +88,6 @@ export const SCHEDULE_OPERATIONS: Record<string, Operation> = {
       after: "A name: only names after it.",
     },
     ok: { description: "A page of names.", json: nameListAnswer },
-    errors: [400],
+    errors: { 400: "A bad query parameter; the sentence names it and the rule." },
   },
 };

@@ -3,8 +3,8 @@ import { buildOpenApiDocument, type ServedRoute } from "../openapi/document.ts";
 
 /**
  * `GET /openapi.json`: the OpenAPI document of the routes the app serves, built on the first
- * request (when every route is registered) and kept. Open without a key: it describes the
- * API, it holds no data.
+ * request (when every route is registered) and kept. Any key may read it, a read-only one
+ * too: it describes the API and holds no data, but the API is not open, so neither is this.
  */
 export function openApiRoute(routes: () => readonly ServedRoute[]): Handler {
   let document: string | null = null;
