@@ -3,6 +3,7 @@ import type { Server } from "bun";
 import type { AlertChannel } from "./alerts/config.ts";
 import type { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { createAlerts } from "./alerts/setup.ts";
+import { bootstrapKeys } from "./auth/bootstrap-keys.ts";
 import { KeyService } from "./auth/key-service.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
@@ -259,22 +260,6 @@ function startRetention(
   const loop = new RetentionLoop(pruner, logger, options);
   loop.start();
   return loop;
-}
-
-function bootstrapKeys(
-  keys: KeyService,
-  ensureKey: string | undefined,
-  logger: Logger,
-): string | null {
-  const revoked = ensureKey ? keys.ensure(ensureKey, "STATUSBOX_API_KEY").revoked : null;
-  if (revoked) {
-    logger.warn("STATUSBOX_API_KEY is a revoked key and stays revoked: requests with it get 401", {
-      key_id: revoked.id,
-      revoked_at: new Date(revoked.revokedAt!).toISOString(),
-    });
-  }
-  if (keys.list().length > 0) return null;
-  return keys.create("first key", "write").secret;
 }
 
 async function expireAndLog(
