@@ -1,30 +1,10 @@
-export {};
+import { devtoolsStub, inkDevModeOff } from "./ink-build-plugins.ts";
 
 /**
  * Builds the single executable `dist/statusbox` with `bun build --compile`. Everything the
  * user runs (daemon, CLI, TUI) is in it; it needs nothing beside it at run time.
  */
 const outfile = process.argv[2] ?? "dist/statusbox";
-
-/**
- * Ink loads `react-devtools-core` only when DEV=true and the package is installed, but the
- * import is written in its source, so the bundler must resolve it and cannot. We do not ship
- * React DevTools: the import resolves to an empty module, and Ink's own check (can the
- * package be resolved at run time?) keeps it from ever being used.
- */
-const devtoolsStub: Bun.BunPlugin = {
-  name: "react-devtools-core stub",
-  setup(build) {
-    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-      path: "react-devtools-core",
-      namespace: "statusbox-stub",
-    }));
-    build.onLoad({ filter: /.*/, namespace: "statusbox-stub" }, () => ({
-      contents: "export default { initialize() {}, connectToDevTools() {} };",
-      loader: "js",
-    }));
-  },
-};
 
 const result = await Bun.build({
   // The checkpoint thread is started from its own file (src/storage/checkpointer.ts), so the
@@ -40,7 +20,7 @@ const result = await Bun.build({
   // React and its reconciler pick their development builds otherwise: several times slower
   // per render, which the terminal UI pays every second.
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
-  plugins: [devtoolsStub],
+  plugins: [devtoolsStub, inkDevModeOff],
 });
 
 if (!result.success) {

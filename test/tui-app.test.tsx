@@ -242,6 +242,27 @@ describe("the detail view", () => {
   });
 });
 
+describe("the detail view's keys", () => {
+  test("s, w, f and n leave the hidden table's filter, window and follow alone", async () => {
+    const { app, frame, press } = mount();
+    await waitFor(() => selectedId(frame()) === "30");
+    await press(KEY.enter, (text) => text.includes("run 30 · ● running"));
+    for (const key of ["s", "w", "f", "n"]) app.stdin.write(key);
+
+    // Help opens and closes over the detail view, which is then still there.
+    await press("?", (text) => text.includes("Keys"));
+    const detail = await press("x", (text) => !text.includes("Keys"));
+    expect(detail).toContain("run 30 · ● running");
+    expect(detail).toContain("Esc back");
+
+    const table = await press(KEY.escape, (text) => text.includes("DURATION / LEFT"));
+    expect(table).not.toContain("status: ");
+    expect(table).toContain("24h  ●");
+    expect(table).toContain("following");
+    expect(selectedId(table)).toBe("30");
+  });
+});
+
 describe("help", () => {
   test("? lists the keys and the symbols; any key closes it", async () => {
     const { frame, press } = mount();

@@ -64,6 +64,17 @@ describe("moving through the runs table", () => {
     expect(walk("pageDown", "pageUp")).toMatchObject({ shown: [20, 19, 18, 17], selected: 20 });
   });
 
+  test("pages down to a full last page, as the jump to the oldest run shows it", () => {
+    const fromRun19 = ["down", "down", "down", "down", "up", "up", "up"] as const;
+    expect(walk(...fromRun19)).toMatchObject({ shown: [19, 18, 17, 16], selected: 19 });
+    const pages = (n: number) => walk(...fromRun19, ...Array<TableMove>(n).fill("pageDown"));
+    expect(pages(3)).toMatchObject({ shown: [7, 6, 5, 4], selected: 7 });
+    // Three runs were left below the page: not a page of three and a blank row.
+    expect(pages(4)).toMatchObject({ shown: [4, 3, 2, 1], selected: 3 });
+    expect(pages(5)).toMatchObject({ shown: [4, 3, 2, 1], selected: 1 });
+    expect(walk(...fromRun19, "pageDown", "bottom").shown).toEqual(pages(4).shown);
+  });
+
   test("jumps to the oldest run and back to the newest", () => {
     expect(walk("bottom")).toMatchObject({ shown: [4, 3, 2, 1], selected: 1 });
     expect(walk("bottom", "down")).toMatchObject({ shown: [4, 3, 2, 1], selected: 1 });

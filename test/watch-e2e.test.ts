@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "./helpers/binary.ts";
 import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
@@ -19,11 +19,19 @@ const dbPath = join(temp.path, "data", "statusbox.db");
 
 /**
  * Opens a tmux session running `watch` from a script file (no quoting through tmux's shell),
- * which prints the exit code of `watch` when it ends and then keeps the pane open.
+ * which prints the exit code of `watch` when it ends and then keeps the pane open. `before`
+ * is shell run first; `stderrTo` sends the standard error of `watch` to that file.
  */
-async function openSession(name: string, columns: number, rows: number, before = "") {
+async function openSession(
+  name: string,
+  columns: number,
+  rows: number,
+  shell: { before?: string; stderrTo?: string } = {},
+) {
   const script = join(temp.path, `${name}.sh`);
-  writeFileSync(script, `${before}'${bin}' watch --db '${dbPath}'\necho "EXIT=$?"\nsleep 600\n`);
+  const redirect = shell.stderrTo === undefined ? "" : ` 2>'${shell.stderrTo}'`;
+  const watch = `'${bin}' watch --db '${dbPath}'${redirect}`;
+  writeFileSync(script, `${shell.before ?? ""}${watch}\necho "EXIT=$?"\nsleep 600\n`);
   await tmux(
     "new-session",
     "-d",
@@ -79,15 +87,16 @@ async function tmux(...args: string[]): Promise<string> {
   return out;
 }
 
-const screen = () => tmux("capture-pane", "-p", "-t", "watch");
-const shows = (text: string | RegExp, timeoutMs = 10_000) =>
+const screen = (session: string) => tmux("capture-pane", "-p", "-t", session);
+const showsIn = (session: string, text: string | RegExp, timeoutMs = 10_000) =>
   waitFor(
     async () => {
-      const shown = await screen();
+      const shown = await screen(session);
       return (typeof text === "string" ? shown.includes(text) : text.test(shown)) ? shown : null;
     },
     { timeoutMs, intervalMs: 50, what: `the terminal to show ${text}` },
   );
+const shows = (text: string | RegExp) => showsIn("watch", text);
 const keys = (...names: string[]) => tmux("send-keys", "-t", "watch", ...names);
 
 function api(path: string, body: unknown) {
@@ -99,7 +108,7 @@ function api(path: string, body: unknown) {
 }
 
 test("the compiled binary shows new runs live in a real terminal, and q gives it back", async () => {
-  await openSession("watch", 100, 30, "echo BEFORE-WATCH\n");
+  await openSession("watch", 100, 30, { before: "echo BEFORE-WATCH\n" });
   const first = await shows("q quit");
   expect(first).toContain("no runs yet");
   expect(first).not.toContain("BEFORE-WATCH");
@@ -137,4 +146,17 @@ test("Ctrl-C quits as cleanly as q", async () => {
   await tmux("send-keys", "-t", "interrupt", "C-c");
   await waitFor(async () => (await pane()).includes("EXIT=0"), { timeoutMs: 10_000 });
   expect(await pane()).not.toContain("q quit");
+}, 30_000);
+
+// DEV is a common variable in shells; Ink's development mode, reached by it, read a
+// package.json the binary does not have and printed an error dump over the terminal.
+test("with DEV=true the compiled binary writes nothing to stderr and opens the UI", async () => {
+  const stderr = join(temp.path, "dev-stderr.txt");
+  await openSession("dev", 80, 24, { before: "DEV=true; export DEV\n", stderrTo: stderr });
+  await showsIn("dev", "q quit");
+  expect(readFileSync(stderr, "utf8")).toBe("");
+
+  await tmux("send-keys", "-t", "dev", "q");
+  await showsIn("dev", "EXIT=0");
+  expect(readFileSync(stderr, "utf8")).toBe("");
 }, 30_000);

@@ -8,7 +8,8 @@ export type KeyMeaning = WatchAction | { type: "quit" } | null;
 /**
  * The key bindings, in one place (the footer and the help view describe the same ones).
  * While a name filter is typed, printable keys are text and only Enter, Esc, Backspace,
- * the arrows and Ctrl-C keep their meaning. While help is shown, any key closes it.
+ * the arrows and Ctrl-C keep their meaning. While help is shown, any key closes it. In a
+ * run's detail only the moves, Esc, ? and q act.
  */
 export function meaningOf(input: string, key: Key, state: WatchState): KeyMeaning {
   if (key.ctrl && input === "c") return { type: "quit" };
@@ -25,11 +26,14 @@ export function meaningOf(input: string, key: Key, state: WatchState): KeyMeanin
     return null;
   }
 
-  if (key.return) return { type: "open" };
   if (key.escape) return { type: "back" };
+  if (input === "q") return { type: "quit" };
+  if (input === "?") return { type: "toggleHelp" };
+  // A run's detail hides the table: s, w, f, n and Enter would change it unseen.
+  if (state.view === "detail") return null;
+
+  if (key.return) return { type: "open" };
   switch (input) {
-    case "q":
-      return { type: "quit" };
     case "/":
       return state.view === "table" ? { type: "filterStart" } : null;
     case "s":
@@ -38,8 +42,6 @@ export function meaningOf(input: string, key: Key, state: WatchState): KeyMeanin
       return { type: "cycleWindow" };
     case "f":
       return { type: "toggleFollow" };
-    case "?":
-      return { type: "toggleHelp" };
     case "n":
       return { type: "toggleNames" };
     default:

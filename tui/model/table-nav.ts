@@ -67,8 +67,12 @@ export function moveTable(
     case "pageDown": {
       if (!page.hasOlder) return { ...position, selectedId: last.id };
       const older = pager.seek(filter, { direction: "older", before: last.id }, size);
-      const target = older[Math.min(index, older.length - 1)] ?? last;
-      return { anchor: older[0]?.id ?? position.anchor, selectedId: target.id };
+      // With less than a page of older runs left, the page ends at the oldest, full, as
+      // `bottom` shows it; the cursor still goes a page further, or to the oldest run.
+      const runs = [...rows, ...older];
+      const top = runs[Math.max(0, runs.length - size)]!;
+      const target = runs[Math.min(index + size, runs.length - 1)]!;
+      return { anchor: top.id, selectedId: target.id };
     }
     case "pageUp": {
       const newer = pager.seek(filter, { direction: "newer", after: first.id }, size);
