@@ -160,3 +160,20 @@ test("with DEV=true the compiled binary writes nothing to stderr and opens the U
   await showsIn("dev", "EXIT=0");
   expect(readFileSync(stderr, "utf8")).toBe("");
 }, 30_000);
+
+// A closed ssh session: the terminal is gone, so writing the last frame or restoring raw mode
+// fails with EIO; watch used to end in an error dump (setRawMode failed with errno: 5).
+test("a hang-up of the terminal ends watch quietly", async () => {
+  const stderr = join(temp.path, "hangup-stderr.txt");
+  const pidFile = join(temp.path, "hangup.pid");
+  await openSession("hangup", 80, 24, { before: `echo $$ > '${pidFile}'\n`, stderrTo: stderr });
+  await showsIn("hangup", "q quit");
+  const shell = readFileSync(pidFile, "utf8").trim();
+  const watch = Bun.spawnSync(["pgrep", "-P", shell]).stdout.toString().trim();
+  expect(watch).toMatch(/^\d+$/);
+
+  await tmux("kill-session", "-t", "hangup");
+  await waitFor(() => !existsSync(`/proc/${watch}`), { timeoutMs: 5_000, what: "watch to end" });
+  // At most the cursor shown again (Ink's restore-cursor writes it to stderr on exit).
+  expect(readFileSync(stderr, "utf8").replaceAll("\x1b[?25h", "")).toBe("");
+}, 30_000);

@@ -77,13 +77,18 @@ async function runLive(
     },
   );
 
-  // A closed ssh session (SIGHUP) or a kill must restore the terminal too.
+  // A kill must restore the terminal too. A hang-up (the ssh session or the terminal closed)
+  // leaves no terminal to restore: writing to it fails with EIO, and Ink's restoring would
+  // end in an error dump, so exit at once, as a shell does, with 128 + SIGHUP.
   const stop = () => instance.unmount();
-  const signals = ["SIGTERM", "SIGHUP", "SIGINT"] as const;
+  const hangUp = () => process.exit(129);
+  const signals = ["SIGTERM", "SIGINT"] as const;
   for (const signal of signals) process.on(signal, stop);
+  process.on("SIGHUP", hangUp);
   try {
     await instance.waitUntilExit();
   } finally {
     for (const signal of signals) process.off(signal, stop);
+    process.off("SIGHUP", hangUp);
   }
 }
