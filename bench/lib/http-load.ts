@@ -27,6 +27,7 @@ export interface HttpFigures {
 interface Target {
   url: string;
   env: Record<string, string>;
+  pid: number;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function measureHttp(options: {
     const ceiling = await startCeiling(workDir);
     servers.push(ceiling);
     const targets: Record<"ceiling" | Durability, Target> = {
-      ceiling: { url: ceiling.url, env: runEnv("none", 1) },
+      ceiling: { url: ceiling.url, env: runEnv("none", 1), pid: ceiling.proc.pid },
       full: await daemonTarget("full"),
       normal: await daemonTarget("normal"),
     };
@@ -62,7 +63,8 @@ export async function measureHttp(options: {
         progress(`${label} on ${name}: ${warmupSeconds} s warm-up, ${seconds} s measured`);
         const target = targets[name];
         await runWrk({ url: target.url, script, seconds: warmupSeconds, env: target.env });
-        figures[name] = await runWrk({ url: target.url, script, seconds, env: target.env });
+        const { url, env, pid } = target;
+        figures[name] = await runWrk({ url, script, seconds, env, serverPid: pid });
       }
       return figures as RouteFigures;
     };
@@ -83,7 +85,7 @@ export async function measureHttp(options: {
     const daemon = await startDaemon(binary, dbPath, { workDir, durability });
     servers.push(daemon);
     const first = await createRuns(daemon, RUNS_LOGGED_TO);
-    return { url: daemon.url, env: runEnv(daemon.key, first) };
+    return { url: daemon.url, env: runEnv(daemon.key, first), pid: daemon.proc.pid };
   }
 }
 

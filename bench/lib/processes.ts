@@ -94,6 +94,22 @@ export function rssBytes(pid: number): number | null {
   }
 }
 
+/**
+ * CPU time a process has used so far, all its threads, in microseconds, from /proc (Linux
+ * only): user plus system time, in clock ticks of 10 ms; null elsewhere.
+ */
+export function cpuMicros(pid: number): number | null {
+  try {
+    // The command name (field 2) may hold spaces; the fields after its ")" are fixed.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10_000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Waits until the process's log contains a line matching `pattern`; answers the match. */
 export async function waitForLog(
   server: ServerProcess,

@@ -38,6 +38,8 @@ export function buildRows(figures: AllFigures, quick: boolean): Row[] {
     ...throughputRows("POST /api/jobs/", figures.http.create, { full: 0.55, normal: 0.8 }),
     ...latencyRows("POST /jobs/:id", figures.http.logEvent),
     ...latencyRows("POST /api/jobs/", figures.http.create),
+    ...cpuRows("POST /jobs/:id", figures.http.logEvent, { full: 0.6, normal: 0.85 }),
+    ...cpuRows("POST /api/jobs/", figures.http.create, { full: 0.55, normal: 0.8 }),
     ...timerWheelRows(figures.timerWheel),
     ...processRows(figures, quick),
   ];
@@ -62,6 +64,34 @@ function latencyRows(route: string, figures: RouteFigures): Row[] {
     row(`p99 latency ${route}, daemon --durability full`, figures.full.p99Ms, "ms", "≤", 5),
     row(`p99 latency ${route}, daemon --durability normal`, figures.normal.p99Ms, "ms", "≤", 3),
   ];
+}
+
+/** The cores of the machine the figures are read against: the issue's 2-core machine. */
+const CORES = 2;
+
+/**
+ * CPU time per request of each server (all its threads) and of wrk, and for each mode the
+ * most a daemon could use per request and still reach its target rate on this machine's two
+ * cores, which wrk shares: 2 cores / (target × ceiling) − wrk's own CPU per request. A daemon
+ * above that bound cannot reach the target whatever it runs on how many threads.
+ */
+function cpuRows(route: string, figures: RouteFigures, targets: Record<Mode, number>): Row[] {
+  const ceiling = figures.ceiling;
+  const wrkUs = ceiling.wrkCpuUs;
+  const rows = [
+    info(`CPU per request ${route}, ceiling server`, ceiling.serverCpuUs ?? 0, "µs"),
+    info(`CPU per request ${route}, wrk (load generator)`, wrkUs ?? 0, "µs"),
+  ];
+  for (const mode of ["full", "normal"] as const) {
+    const measure = `CPU per request ${route}, daemon --durability ${mode}`;
+    const row = info(measure, figures[mode].serverCpuUs ?? 0, "µs");
+    if (wrkUs !== null) {
+      const bound = (CORES * 1e6) / (targets[mode] * ceiling.requestsPerSec) - wrkUs;
+      row.target = `(≤ ${formatNumber(bound)} µs leaves room for ${targets[mode]} × ceiling)`;
+    }
+    rows.push(row);
+  }
+  return rows;
 }
 
 function timerWheelRows(wheel: Record<string, number>): Row[] {

@@ -3,6 +3,7 @@
  * failed requests. One thread and 32 connections unless told otherwise, as in the targets.
  */
 import { join } from "node:path";
+import { cpuMicros } from "./processes.ts";
 
 export interface WrkOptions {
   url: string;
@@ -12,6 +13,8 @@ export interface WrkOptions {
   env?: Record<string, string>;
   connections?: number;
   threads?: number;
+  /** The server under load: its CPU time per request is measured over the run. */
+  serverPid?: number;
 }
 
 export interface WrkResult {
@@ -23,6 +26,9 @@ export interface WrkResult {
   maxMs: number;
   /** Answers other than 2xx/3xx plus socket errors: anything above 0 means a broken run. */
   errors: number;
+  /** CPU time per request of the server (all its threads) and of wrk itself, in µs. */
+  serverCpuUs: number | null;
+  wrkCpuUs: number | null;
 }
 
 const SCRIPTS = join(import.meta.dir, "..", "wrk");
@@ -39,6 +45,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     join(SCRIPTS, options.script),
     options.url,
   ];
+  const serverBefore = options.serverPid === undefined ? null : cpuMicros(options.serverPid);
   const proc = Bun.spawn(args, {
     env: { ...process.env, ...options.env },
     stdout: "pipe",
@@ -50,11 +57,20 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     proc.exited,
   ]);
   if (code !== 0) throw new Error(`wrk exited ${code}:\n${out}${err}`);
-  return parseWrkReport(out);
+  const serverAfter = options.serverPid === undefined ? null : cpuMicros(options.serverPid);
+
+  const report = parseWrkReport(out);
+  const usage = proc.resourceUsage();
+  const wrkCpu = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) : null;
+  const perRequest = (us: number | null) =>
+    us === null || report.requests === 0 ? null : us / report.requests;
+  const serverCpu =
+    serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
+  return { ...report, serverCpuUs: perRequest(serverCpu), wrkCpuUs: perRequest(wrkCpu) };
 }
 
 /** Reads wrk's text report (with --latency). Exported for the sake of a quick check by hand. */
-export function parseWrkReport(text: string): WrkResult {
+export function parseWrkReport(text: string): Omit<WrkResult, "serverCpuUs" | "wrkCpuUs"> {
   const number = (pattern: RegExp): number => {
     const match = pattern.exec(text);
     if (!match?.[1]) throw new Error(`wrk report without ${pattern}:\n${text}`);
