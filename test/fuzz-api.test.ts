@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { fuzzRequest } from "./helpers/fuzz-arbitraries.ts";
+import { BATCH_LIMITS, limitsReached } from "./helpers/fuzz-batch-limits.ts";
 import { everyMethodOnEveryRoute } from "./helpers/fuzz-sweep.ts";
 import {
   describeRequest,
@@ -16,10 +17,12 @@ afterAll(() => target.close());
 
 test("random requests: never a 5xx, errors in the JSON shape, refusals store nothing", async () => {
   let cases = 0;
+  const limits = new Set<string>();
   const startedAt = performance.now();
   await fc.assert(
     fc.asyncProperty(fuzzRequest(target), async (request) => {
       cases++;
+      for (const limit of limitsReached(request)) limits.add(limit);
       const { problem } = await target.check(request);
       if (problem) throw new Error(`${problem}\n  request: ${describeRequest(request)}`);
       if (cases % 200 === 0 && !(await target.healthy())) throw new Error("the daemon stopped");
@@ -30,6 +33,8 @@ test("random requests: never a 5xx, errors in the JSON shape, refusals store not
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   console.log(`fuzz: ${cases} random requests in ${seconds} s`);
   expect(cases).toBeGreaterThanOrEqual(1000);
+  // The batch limits are reached by the arbitraries made for them, not by luck.
+  expect([...limits].sort()).toEqual([...BATCH_LIMITS].sort());
   expect(await target.healthy()).toBe(true);
 }, 60_000);
 

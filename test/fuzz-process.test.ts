@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { fuzzRequest } from "./helpers/fuzz-arbitraries.ts";
+import { BATCH_LIMITS, limitsReached } from "./helpers/fuzz-batch-limits.ts";
 import { EVERY_TABLE_BUT_KEYS, fingerprintQuery } from "./helpers/fuzz-fingerprint.ts";
 import { WHAT_REQUESTS_STORE } from "./helpers/fuzz-own-writes.ts";
 import { startProcessFuzzTarget, type ProcessFuzzTarget } from "./helpers/fuzz-process-target.ts";
@@ -20,6 +21,7 @@ afterAll(() => target.close(), 10_000);
 
 test("random requests: no 5xx, JSON errors, no refusal stored, the daemon lives on", async () => {
   let cases = 0;
+  const limits = new Set<string>();
   const startedAt = performance.now();
   await fc.assert(
     fc.asyncProperty(fuzzRequest(target), async (request) => {
@@ -27,6 +29,7 @@ test("random requests: no 5xx, JSON errors, no refusal stored, the daemon lives 
       // broke it as the one reported, rather than whatever shrinking would reach.
       fc.pre(target.alive());
       cases++;
+      for (const limit of limitsReached(request)) limits.add(limit);
       const { problem } = await target.check(request);
       if (problem) throw new Error(`${problem}\n  request: ${describeRequest(request)}`);
     }),
@@ -36,6 +39,8 @@ test("random requests: no 5xx, JSON errors, no refusal stored, the daemon lives 
   const seconds = (performance.now() - startedAt) / 1000;
   console.log(`fuzz (process): ${cases} random requests in ${seconds.toFixed(1)} s`);
   expect(cases).toBeGreaterThanOrEqual(1000);
+  // The batch limits are reached by the arbitraries made for them, not by luck.
+  expect([...limits].sort()).toEqual([...BATCH_LIMITS].sort());
   expect(target.alive()).toBe(true);
 }, 60_000);
 

@@ -23,15 +23,17 @@ afterAll(async () => {
 });
 
 /**
- * Holds `BEGIN IMMEDIATE` for `seconds`; resolves once the lock is held. (The command line
- * buffers its output into a pipe, so it signals the lock by touching a file instead.)
+ * Holds `BEGIN IMMEDIATE` on `path` for `seconds`; resolves once the lock is held. (The
+ * command line buffers its output into a pipe, so it signals the lock by touching a file
+ * instead.) Its `.timeout` lets it wait out a write the daemon is making at that moment,
+ * which would otherwise make it exit with "database is locked" before taking the lock.
  */
-async function holdWriteLock(seconds: number) {
+async function holdWriteLock(path: string, seconds: number) {
   const marker = join(dir.path, `locked-${Date.now()}`);
   const holder = Bun.spawn(
     [
       "sqlite3",
-      dbPath,
+      path,
       ".timeout 5000",
       "BEGIN IMMEDIATE;",
       `.shell touch '${marker}'`,
@@ -41,8 +43,11 @@ async function holdWriteLock(seconds: number) {
     { stdout: "ignore", stderr: "pipe" },
   );
   await waitFor(() => existsSync(marker) || holder.exitCode !== null, { what: "the lock" });
-  expect(holder.exitCode).toBeNull();
-  return { lockedAt: performance.now(), released: holder.exited };
+  if (holder.exitCode !== null) {
+    const said = await new Response(holder.stderr).text();
+    throw new Error(`sqlite3 exited ${holder.exitCode} without the lock: ${said.trim()}`);
+  }
+  return { lockedAt: performance.now(), released: holder.exited, stop: () => holder.kill() };
 }
 
 const post = (path: string, body: unknown) =>
@@ -93,7 +98,7 @@ async function createRun(): Promise<number> {
 describe("another process holds the write lock", () => {
   test("for 3 s: writes wait, then succeed; reads are not held up; nothing is lost", async () => {
     const runId = await createRun();
-    const lock = await holdWriteLock(3);
+    const lock = await holdWriteLock(dbPath, 3);
 
     const reading = fetch(`${daemon.url}/api/jobs/${runId}`, { headers: daemon.auth });
     const writing = writeWhileLocked(runId, "waited", 40);
@@ -112,7 +117,7 @@ describe("another process holds the write lock", () => {
 
   test("past the daemon's wait: 503 with Retry-After, nothing stored, then recovery", async () => {
     const runId = await createRun();
-    const lock = await holdWriteLock(6.5);
+    const lock = await holdWriteLock(dbPath, 6.5);
 
     const answers = await writeWhileLocked(runId, "refused", 20);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 503));
@@ -130,11 +135,7 @@ test("SIGTERM while writes wait for another process's lock: exit 0 within 5 s, n
   const own = await spawnKeyedDaemon(ownDb);
   // The key's first use records its "last used" time, a write; make it now, before the lock.
   await fetch(`${own.url}/api/jobs`, { headers: own.auth });
-  const holder = Bun.spawn(
-    ["sqlite3", ownDb, "BEGIN IMMEDIATE;", `.shell touch '${ownDb}.held'`, ".shell sleep 9"],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  await waitFor(() => existsSync(`${ownDb}.held`), { what: "the lock" });
+  const lock = await holdWriteLock(ownDb, 9);
 
   // The request's body arrives only after the signal, so its wait for the lock begins late:
   // without a bound on that wait, the full lock wait would come on top of the drain.
@@ -149,8 +150,8 @@ test("SIGTERM while writes wait for another process's lock: exit 0 within 5 s, n
   late.write(body);
   const code = await own.proc.exited;
   const exitMs = performance.now() - signalledAt;
-  holder.kill();
-  await holder.exited;
+  lock.stop();
+  await lock.released;
   const answer = await late.response(1000);
 
   expect({ code, withinFiveSeconds: exitMs < 5000 }).toEqual({ code: 0, withinFiveSeconds: true });

@@ -41,28 +41,44 @@ afterAll(async () => {
 const create = (name: string) =>
   httpRequest("POST", "/api/jobs/", auth, JSON.stringify({ name, timeoutSeconds: 600 }));
 
+/** Enough probe answers that their p99 is not merely the slowest one or two. */
+const MIN_PROBES = 100;
+
 /**
- * Runs `work` while a probe reads: the probe must never fail, and with `boundedP99` its p99
- * must stay within a generous bound over the idle p99 (a blocked event loop would show
- * as whole seconds; the figures are printed for the record).
+ * What a probe's p99 must stay under, from what it was over several runs on a 2-core machine
+ * (idle p99 0.7-1.5 ms). Beside clients that trickle or hang up it was 2-5 ms: ten times the
+ * idle p99, and at least 50 ms, leaves room for a loaded machine yet catches a loop that such
+ * clients hold up for a moment (the old bound, idle + 500 ms, caught only whole seconds). In
+ * a burst of 1,000 requests at once a probe queues behind a share of them: 30-90 ms, so
+ * 300 ms, which still catches the loop held up for a third of a second.
+ */
+const p99Bound = (load: "burst" | "trickle") =>
+  load === "burst" ? 300 : Math.max(10 * idle.p99, 50);
+
+/**
+ * Runs `runWave` again and again while four probes read, until they have MIN_PROBES answers
+ * (a burst of 1,000 connections is over in a tenth of a second: one wave gives a handful).
+ * No probe may fail, and their p99 must stay under the bound for that `load`.
  */
 async function whileProbing(
   what: string,
-  work: () => Promise<void>,
-  options: { boundedP99?: boolean } = {},
-): Promise<ProbeReport> {
-  const probe = new Probe(`${daemon.url}/api/jobs?limit=5`, auth, 5000).start();
-  await work();
+  load: "burst" | "trickle",
+  runWave: (wave: number) => Promise<void>,
+): Promise<{ report: ProbeReport; waves: number }> {
+  const probe = new Probe(`${daemon.url}/api/jobs?limit=5`, auth, 5000).start(4);
+  let waves = 0;
+  while (waves === 0 || (probe.answered < MIN_PROBES && waves < 100)) await runWave(waves++);
   const report = await probe.stop();
   memory[what] = Math.round(rssMiB(daemon.proc.pid)!);
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
   console.log(
-    `overload: ${what}: probes ${report.answered}, p50 ${report.p50.toFixed(1)} ms,`,
-    `p99 ${report.p99.toFixed(1)} ms, max ${report.max.toFixed(1)} ms`,
+    `overload: ${what}: waves ${waves}, probes ${report.answered}, p50 ${ms(report.p50)},`,
+    `p99 ${ms(report.p99)}, max ${ms(report.max)} (bound ${ms(p99Bound(load))})`,
   );
   expect(report.failures).toEqual([]);
-  expect(report.answered).toBeGreaterThan(0);
-  if (options.boundedP99) expect(report.p99).toBeLessThan(idle.p99 + 500);
-  return report;
+  expect(report.answered).toBeGreaterThanOrEqual(MIN_PROBES);
+  expect(report.p99).toBeLessThan(p99Bound(load));
+  return { report, waves };
 }
 
 function countRuns(where: string, ...params: string[]): number {
@@ -80,22 +96,18 @@ function countRuns(where: string, ...params: string[]): number {
 
 describe("overload and hostile clients", () => {
   test("1,000 concurrent connections each get their answer while others are served", async () => {
-    await whileProbing(
-      "1000 connections",
-      async () => {
-        const connections = await Promise.all(
-          Array.from({ length: 1000 }, () => RawConnection.open(daemon.url)),
-        );
-        connections.forEach((connection, i) => connection.write(create(`conn-${i}`)));
-        const answers = await Promise.all(connections.map((c) => c.response(20_000)));
-        for (const c of connections) c.destroy();
+    const { waves } = await whileProbing("1000 connections", "burst", async (wave) => {
+      const connections = await Promise.all(
+        Array.from({ length: 1000 }, () => RawConnection.open(daemon.url)),
+      );
+      connections.forEach((connection, i) => connection.write(create(`conn-${wave}-${i}`)));
+      const answers = await Promise.all(connections.map((c) => c.response(20_000)));
+      for (const c of connections) c.destroy();
 
-        expect(answers.filter((a) => a?.status === 200).length).toBe(1000);
-      },
-      { boundedP99: true },
-    );
-    expect(countRuns("name LIKE 'conn-%'")).toBe(1000);
-  });
+      expect(answers.filter((a) => a?.status === 200).length).toBe(1000);
+    });
+    expect(countRuns("name LIKE 'conn-%'")).toBe(1000 * waves);
+  }, 30_000);
 
   test("clients sending a byte at a time are answered and hold up no one", async () => {
     // Clients that stop part-way and stay connected, held through the rest of the file.
@@ -111,54 +123,46 @@ describe("overload and hostile clients", () => {
     );
     stalledAt = Date.now();
 
-    await whileProbing(
-      "slow clients",
-      async () => {
-        const slowHeaders = Array.from({ length: 40 }, async (_, i) => {
-          const connection = await RawConnection.open(daemon.url);
-          await connection.trickle(create(`slow-head-${i}`), 1, 8);
-          return connection;
-        });
-        const slowBodies = Array.from({ length: 40 }, async (_, i) => {
-          const connection = await RawConnection.open(daemon.url);
-          const request = create(`slow-body-${i}`);
-          const split = request.indexOf("\r\n\r\n") + 4;
-          connection.write(request.slice(0, split));
-          await connection.trickle(request.slice(split), 1, 20);
-          return connection;
-        });
-        const connections = await Promise.all([...slowHeaders, ...slowBodies]);
-        const answers = await Promise.all(connections.map((c) => c.response(10_000)));
-        for (const c of connections) c.destroy();
-        expect(answers.map((a) => a?.status)).toEqual(connections.map(() => 200));
-      },
-      { boundedP99: true },
-    );
-    expect(countRuns("name LIKE 'slow-%'")).toBe(80);
+    const { waves } = await whileProbing("slow clients", "trickle", async (wave) => {
+      const slowHeaders = Array.from({ length: 40 }, async (_, i) => {
+        const connection = await RawConnection.open(daemon.url);
+        await connection.trickle(create(`slow-head-${wave}-${i}`), 1, 8);
+        return connection;
+      });
+      const slowBodies = Array.from({ length: 40 }, async (_, i) => {
+        const connection = await RawConnection.open(daemon.url);
+        const request = create(`slow-body-${wave}-${i}`);
+        const split = request.indexOf("\r\n\r\n") + 4;
+        connection.write(request.slice(0, split));
+        await connection.trickle(request.slice(split), 1, 20);
+        return connection;
+      });
+      const connections = await Promise.all([...slowHeaders, ...slowBodies]);
+      const answers = await Promise.all(connections.map((c) => c.response(10_000)));
+      for (const c of connections) c.destroy();
+      expect(answers.map((a) => a?.status)).toEqual(connections.map(() => 200));
+    });
+    expect(countRuns("name LIKE 'slow-%'")).toBe(80 * waves);
   }, 30_000);
 
   test("clients hanging up mid-request leave nothing half-stored, no socket", async () => {
     const fdsBefore = openFds(daemon.proc.pid)!;
-    await whileProbing(
-      "hang-ups",
-      async () => {
-        // Rounds of 100 for about a second and a half, so that the probe sees them all along.
-        for (let round = 0; round < 15; round++) {
-          const hangUps = Array.from({ length: 100 }, async (_, n) => {
-            const i = round * 100 + n;
-            const connection = await RawConnection.open(daemon.url);
-            const request = create(`${["head", "body", "whole"][i % 3]}-gone-${i}`);
-            const cut = [request.indexOf("\r\n") + 8, request.length - 9, request.length][i % 3]!;
-            connection.write(request.slice(0, cut));
-            await Bun.sleep(i % 20);
-            connection.destroy();
-          });
-          await Promise.all(hangUps);
-          await Bun.sleep(50);
-        }
-      },
-      { boundedP99: true },
-    );
+    await whileProbing("hang-ups", "trickle", async (wave) => {
+      // Batches of 100 for about a second and a half, so that the probe sees them all along.
+      for (let batch = 0; batch < 15; batch++) {
+        const hangUps = Array.from({ length: 100 }, async (_, n) => {
+          const i = batch * 100 + n;
+          const connection = await RawConnection.open(daemon.url);
+          const request = create(`${["head", "body", "whole"][i % 3]}-gone-${wave}-${i}`);
+          const cut = [request.indexOf("\r\n") + 8, request.length - 9, request.length][i % 3]!;
+          connection.write(request.slice(0, cut));
+          await Bun.sleep(i % 20);
+          connection.destroy();
+        });
+        await Promise.all(hangUps);
+        await Bun.sleep(50);
+      }
+    });
 
     // A cut request never reaches the API; a whole one may have been stored before the
     // hang-up, and then completely (its creation event with it).
@@ -176,14 +180,14 @@ describe("overload and hostile clients", () => {
       const connection = await RawConnection.open(daemon.url);
       const head = httpRequest("POST", "/api/jobs/", { ...auth, "Content-Length": String(length) });
       connection.write(head);
-      let sent = 0;
-      for (let i = 0; i < 16 && !connection.closed; i++) sent += connection.write(" ".repeat(4096));
 
+      // Not a byte of the body yet: an answer now can come only from the Content-Length.
       const answer = await connection.response(5000);
       expect(answer?.status).toBe(413);
       expect(describeBadAnswer(413, new Headers(answer!.headers), answer!.body)).toBeNull();
-      expect(sent).toBeLessThan(length / 10);
-      // The daemon hangs up rather than read or drain the rest.
+
+      // The body the client then starts to send is neither read nor drained: it hangs up.
+      for (let i = 0; i < 16 && !connection.closed; i++) connection.write(" ".repeat(4096));
       expect(await connection.waitClosed(5000)).toBe(true);
     }
   });
@@ -228,12 +232,12 @@ describe("overload and hostile clients", () => {
 
   test("memory stays bounded when the same hostile load comes again", async () => {
     const afterFirst = rssMiB(daemon.proc.pid)!;
-    await whileProbing("second wave", async () => {
+    await whileProbing("second wave", "burst", async (wave) => {
       const connections = await Promise.all(
         Array.from({ length: 1000 }, () => RawConnection.open(daemon.url)),
       );
       connections.forEach((c, i) =>
-        c.write(i % 2 ? create(`again-${i}`) : create("x").slice(0, 40)),
+        c.write(i % 2 ? create(`again-${wave}-${i}`) : create("x").slice(0, 40)),
       );
       await Promise.all(connections.filter((_, i) => i % 2).map((c) => c.response(20_000)));
       for (const c of connections) c.destroy();

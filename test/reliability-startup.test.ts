@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { statusboxCommand } from "./helpers/binary.ts";
+import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
 import { canMakeReadOnly, canMount, fillDisk, makeReadOnly, mountTmpfs } from "./helpers/mounts.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -89,6 +89,30 @@ describe("a database the daemon cannot write at start-up", () => {
     cleanups.push(mountTmpfs(dir, 256));
     fillDisk(dir);
     expectClearRefusal(await serve(join(dir, "statusbox.db")), /the disk is full/);
+  });
+
+  test.skipIf(!canMount())("an existing database on a disk that has filled up since", async () => {
+    // SQLite says only "disk I/O error" here: it cannot size the -shm file that opening
+    // creates. The refusal must name the full disk all the same, for serve and the other
+    // commands that open the database.
+    const dir = tempDir();
+    cleanups.push(mountTmpfs(dir, 1024));
+    const dbPath = join(dir, "statusbox.db");
+    expect((await runStatusbox(["keys", "create", "--db", dbPath])).code).toBe(0);
+    fillDisk(dir);
+
+    expectClearRefusal(await serve(dbPath), /the disk is full/);
+    const listed = await runStatusbox(["keys", "list", "--db", dbPath], { timeoutMs: 10_000 });
+    expect({ code: listed.code, stderr: listed.stderr.trim() }).toEqual({
+      code: 1,
+      stderr: `statusbox: cannot open database ${dbPath}: the disk is full`,
+    });
+    // The terminal UI opens it read-only, its own way, and must say the same.
+    const watched = await runStatusbox(["watch", "--db", dbPath], { timeoutMs: 10_000 });
+    expect({ code: watched.code, stderr: watched.stderr.trim() }).toEqual({
+      code: 1,
+      stderr: `statusbox watch: cannot open ${dbPath}: the disk is full`,
+    });
   });
 
   test("a file where its folder should be, a folder where the file should be", async () => {

@@ -69,7 +69,7 @@ function quickCheck(items: unknown): LogLine[] | null {
 }
 
 /** The longest `Idempotency-Key` accepted. */
-const MAX_KEY_LENGTH = 200;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 /**
  * The `Idempotency-Key` of a batch, checked. The daemon keeps each key with the events its
@@ -77,8 +77,8 @@ const MAX_KEY_LENGTH = 200;
  */
 export function readIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (header.length > MAX_KEY_LENGTH) {
-    throw badRequest(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`);
+  if (header.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw badRequest(`Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   return header;
 }

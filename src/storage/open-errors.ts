@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statfsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -25,7 +25,11 @@ export class DatabaseOpenError extends Error {
  */
 export function explainOpenError(path: string, error: unknown): DatabaseOpenError {
   if (error instanceof DatabaseOpenError) return error;
-  const reason = diagnose(path, error) ?? describeSqliteError(error);
+  const reason =
+    diagnose(path, error) ??
+    describeSqliteError(error) ??
+    (isDiskNearlyFull(path) ? "the disk is full" : null) ??
+    (error instanceof Error ? error.message : String(error));
   return new DatabaseOpenError(path, reason, { cause: error });
 }
 
@@ -51,14 +55,35 @@ function diagnose(path: string, error: unknown): string | null {
   return null;
 }
 
-function describeSqliteError(error: unknown): string {
+function describeSqliteError(error: unknown): string | null {
   const code = String((error as { code?: unknown } | null)?.code ?? "");
   if (code === "SQLITE_NOTADB") {
     return "the file is not a database (SQLite does not know its format)";
   }
   if (code === "SQLITE_CORRUPT") return "the file is corrupt (database disk image is malformed)";
   if (code.startsWith("SQLITE_BUSY")) return "another process holds it locked; try again";
-  return error instanceof Error ? error.message : String(error);
+  return null;
+}
+
+/**
+ * Below this much free space, an open that fails for no other reason fails for want of room:
+ * opening an existing database writes its -shm file (32 KiB) and the first pages of its -wal.
+ */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * Whether the disk that holds (or would hold) the file at `path` has almost no room left for
+ * this user; false when the file system does not say. For an error nothing else explains:
+ * SQLite reports a full disk as SQLITE_FULL only when a write of the database itself fails,
+ * and as "disk I/O error" (SQLITE_IOERR_SHMSIZE) when it cannot size the -shm file.
+ */
+export function isDiskNearlyFull(path: string): boolean {
+  try {
+    const space = statfsSync(nearestExisting(dirname(path)));
+    return space.bavail * space.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 /** `dir` or its nearest ancestor that exists (the root always does). */

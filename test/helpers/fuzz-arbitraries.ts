@@ -1,11 +1,12 @@
 import fc from "fast-check";
+import { limitBatch } from "./fuzz-batch-limits.ts";
 import type { FuzzRequest, FuzzWorld } from "./fuzz-target.ts";
 
 /**
  * The requests the fuzzer throws: every method on every route of the OpenAPI document and
  * paths that are no route, odd ids, keys good, bad and partial, content types right, wrong
  * and missing, and bodies from nearly valid to garbage, deeply nested, or a few bytes either
- * side of the 1 MiB limit.
+ * side of the 1 MiB limit; and batches at the batch endpoint's limits (fuzz-batch-limits.ts).
  */
 
 const LIMIT = 1024 * 1024;
@@ -258,6 +259,35 @@ const extraHeaders = fc.array(
 
 /** The fuzzer's requests against `world`. */
 export function fuzzRequest(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
+  // One in thirty: each batch at the limit costs a thousand events to store or to check.
+  return fc.oneof(
+    { weight: 29, arbitrary: anyRequest(world) },
+    { weight: 1, arbitrary: limitBatchRequest(world) },
+  );
+}
+
+/** A batch at the limits, mostly sent as a well-behaved client would, to reach the limits. */
+function limitBatchRequest(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .record({
+      batch: limitBatch(world),
+      authorization: authorization(world),
+      contentType: fc.oneof(
+        { weight: 4, arbitrary: fc.constant("application/json") },
+        { weight: 1, arbitrary: contentType },
+      ),
+    })
+    .map(({ batch, authorization, contentType }) => {
+      const headers: [string, string][] = [];
+      if (authorization !== null) headers.push(["authorization", authorization]);
+      if (contentType !== null) headers.push(["content-type", contentType]);
+      if (batch.idempotencyKey !== null) headers.push(["idempotency-key", batch.idempotencyKey]);
+      return { method: "POST", path: batch.path, headers, body: batch.body };
+    });
+}
+
+/** A request of any kind: a route, a method, a query, headers and a body, chosen apart. */
+function anyRequest(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
       target: target(world),

@@ -25,9 +25,15 @@ export class Probe {
     private readonly timeoutMs = 5000,
   ) {}
 
-  start(): this {
+  /** How many probes have been answered 200 since the last report. */
+  get answered(): number {
+    return this.latencies.length;
+  }
+
+  /** Starts `clients` loops of one request at a time each, for more samples per second. */
+  start(clients = 1): this {
     this.running = true;
-    this.loop = this.run();
+    this.loop = Promise.all(Array.from({ length: clients }, () => this.run())).then(() => {});
     return this;
   }
 

@@ -1,6 +1,7 @@
 import { Database } from "bun:sqlite";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { canonicalDbPath, refuseHardLinks } from "../../src/storage/db-path.ts";
+import { isDiskNearlyFull } from "../../src/storage/open-errors.ts";
 
 /** A database the UI cannot watch; `message` is one sentence meant for the person at the shell. */
 export class WatchDbError extends Error {
@@ -13,7 +14,7 @@ export class WatchDbError extends Error {
 /**
  * Opens the StatusBox database at `path` for watching, read-only: the UI never writes, never
  * migrates and never creates the file. Throws WatchDbError with a sentence for each way this
- * can fail (missing, a folder, unreadable, not a StatusBox database).
+ * can fail (missing, a folder, unreadable, not a StatusBox database, a full disk).
  *
  * Note: SQLite still creates the empty -wal and -shm files beside a WAL database when they are
  * absent (a reader needs the shared index), and it cannot if the folder is not writable for
@@ -78,5 +79,6 @@ function asWatchError(error: unknown, path: string): Error {
     );
   }
   if (code === "SQLITE_NOTADB") return new WatchDbError(`${path} is not a SQLite database`);
+  if (isDiskNearlyFull(path)) return new WatchDbError(`cannot open ${path}: the disk is full`);
   return new WatchDbError(`cannot open ${path}: ${(error as Error).message}`);
 }
