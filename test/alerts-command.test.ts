@@ -95,6 +95,22 @@ cat > ${out}.stdin`,
     }
   });
 
+  test("a NUL in the run's end message reaches the command as ␀, and the alert is delivered", async () => {
+    const dir = makeTempDir();
+    const out = join(dir.path, "message");
+    const echo = script(dir.path, "echo-msg", `printf '%s' "$STATUSBOX_RUN_MESSAGE" > ${out}`);
+    const kit = alertKit([{ name: "pager", type: "command", command: [echo] }]);
+    try {
+      await kit.finish("nul", "fail", 1000, { message: "boom \0 here" });
+      await kit.dispatcher.step();
+      expect(kit.attempts().map((a) => a.outcome)).toEqual(["delivered"]);
+      expect(readFileSync(out, "utf8")).toBe("boom \u2400 here");
+    } finally {
+      await kit.close();
+      dir.cleanup();
+    }
+  });
+
   test("the daemon's own secrets are not passed on to the command", async () => {
     const dir = makeTempDir();
     const out = join(dir.path, "env");

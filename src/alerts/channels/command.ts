@@ -16,16 +16,19 @@ const STDERR_WAIT_MS = 200;
 /** The `STATUSBOX_*` variables a command gets: the alert and its run, one value each. */
 export function commandEnvironment(payload: AlertPayload): Record<string, string> {
   const { run } = payload;
-  const text = (value: string | number | null) => (value === null ? "" : String(value));
+  // An environment variable cannot hold NUL, which a run's message or version may (stored as
+  // sent): U+2400 (␀) stands in for it, or the program could never be started for this alert.
+  const text = (value: string | number | null) =>
+    value === null ? "" : String(value).replaceAll("\0", "\u2400");
   return {
     STATUSBOX_TRIGGER: payload.trigger,
     STATUSBOX_CHANNEL: payload.channel,
-    STATUSBOX_SUMMARY: payload.summary,
+    STATUSBOX_SUMMARY: text(payload.summary),
     STATUSBOX_IDEMPOTENCY_KEY: payload.idempotencyKey,
     STATUSBOX_HELD_BACK: String(payload.heldBack),
     STATUSBOX_TEST: payload.test ? "1" : "0",
     STATUSBOX_RUN_ID: String(run.id),
-    STATUSBOX_RUN_NAME: run.name,
+    STATUSBOX_RUN_NAME: text(run.name),
     STATUSBOX_RUN_VERSION: text(run.version),
     STATUSBOX_RUN_STATUS: run.status,
     STATUSBOX_RUN_EXIT_CODE: text(run.exitCode),
