@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Database } from "bun:sqlite";
 import { openDatabase } from "../src/storage/database.ts";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
+import { canMount, mountTmpfs } from "./helpers/mounts.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const cleanups: (() => void)[] = [];
@@ -39,6 +41,27 @@ describe("backup --out that cannot be written", () => {
     expect(readdirSync(folder)).toEqual([]);
     expect(readdirSync(dir).filter((name) => name.includes(".partial-"))).toEqual([]);
   });
+
+  test.skipIf(!canMount())(
+    "a disk too small for the copy: exit 1, nothing left behind",
+    async () => {
+      const { dir, db } = withDatabase();
+      const filler = new Database(db);
+      filler.run("CREATE TABLE filler (b BLOB)");
+      filler.run("INSERT INTO filler VALUES (randomblob(600000))");
+      filler.close();
+      const small = join(dir, "small");
+      mkdirSync(small);
+      cleanups.push(mountTmpfs(small, 256));
+
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const result = await runStatusbox(["backup", "--out", join(small, "copy.db"), "--db", db]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain("the disk is full");
+      }
+      expect(readdirSync(small)).toEqual([]);
+    },
+  );
 
   test("a missing folder is created, as the usage says", async () => {
     const { dir, db } = withDatabase();

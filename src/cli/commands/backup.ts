@@ -149,7 +149,8 @@ export function backupDatabase(dbPath: string, target: string): BackupResult {
     syncFile(dirname(target));
     return checked;
   } finally {
-    rmSync(partial, { force: true });
+    // A VACUUM INTO that failed half-way (a full disk) leaves SQLite's journal beside it.
+    for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true });
   }
 }
 
