@@ -33,6 +33,18 @@ describe("retention by age", () => {
     expect(countRows(t.db, "events", `run_id = ${recent}`)).toBe(4);
   });
 
+  test("the ids of removed runs are never given to new ones, even the newest's", async () => {
+    const first = await finishedRun("nightly");
+    const newest = await finishedRun("etl");
+    t.clock.advance(61 * DAY_MS);
+    expect((await pruner(60).prune()).runsDeleted).toBe(2);
+    expect(countRows(t.db, "runs")).toBe(0);
+
+    const next = await t.runs.create({ name: "thumbnailer", timeoutSeconds: 60 });
+    expect(next.id).toBe(newest + 1);
+    expect([first, newest]).not.toContain(next.id);
+  });
+
   test("keeps a run that finished exactly at the cutoff and removes it a moment later", async () => {
     const id = await finishedRun("edge");
     t.clock.advance(60 * DAY_MS);

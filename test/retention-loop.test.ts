@@ -57,7 +57,8 @@ describe("pruning in the background", () => {
     expect(report).toMatchObject({ runsDeleted: 30, eventsDeleted: 660 });
     expect(countRows(t.db, "runs")).toBe(0);
     expect(countRows(t.db, "events")).toBe(0);
-    expect(Math.max(...rowsPerWrite)).toBeLessThanOrEqual(40);
+    // 40 rows, and the id floor raised once the newest run goes (see migration 7).
+    expect(Math.max(...rowsPerWrite)).toBeLessThanOrEqual(40 + 1);
     expect(rowsPerWrite.length).toBeGreaterThan(660 / 40);
   });
 

@@ -170,6 +170,24 @@ export const MIGRATIONS: Migration[] = [
     // NULL on keys stored before: such a key still dedupes, unchecked, until retention ends it.
     sql: "ALTER TABLE batch_keys ADD COLUMN messages_sha256 BLOB",
   },
+  {
+    version: 7,
+    description: "run ids are never reused, even after retention removed the newest runs",
+    sql: `
+      -- SQLite gives a new row the highest id plus one: once retention removed the newest
+      -- runs, their ids went to the next ones, and alerts, links and clients naming a run by
+      -- its id then pointed at another run. A new run takes the next id above both the runs
+      -- still stored and this floor, which is raised whenever the run removed was the newest
+      -- left (so once per prune, not once per run removed).
+      CREATE TABLE run_id_floor (id INTEGER NOT NULL);
+      INSERT INTO run_id_floor VALUES (0);
+      CREATE TRIGGER runs_raise_id_floor AFTER DELETE ON runs
+        WHEN OLD.id > coalesce((SELECT max(id) FROM runs), 0)
+      BEGIN
+        UPDATE run_id_floor SET id = max(id, OLD.id);
+      END;
+    `,
+  },
 ];
 
 /** The newest step's version (steps may land out of order while they are being written). */

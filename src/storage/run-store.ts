@@ -92,8 +92,11 @@ export class RunStore {
 
   constructor(private readonly db: Database) {
     this.insertRunStatement = db.query(
-      `INSERT INTO runs (name, version, status, timeout_seconds, created_at, deadline_at)
-       VALUES ($name, $version, 'running', $timeout, $createdAt, $deadlineAt)`,
+      // The next id above every run stored and every run ever removed (run_id_floor).
+      `INSERT INTO runs (id, name, version, status, timeout_seconds, created_at, deadline_at)
+       VALUES (
+         max(coalesce((SELECT max(id) FROM runs), 0), (SELECT id FROM run_id_floor)) + 1,
+         $name, $version, 'running', $timeout, $createdAt, $deadlineAt)`,
     );
     this.getRunStatement = db.query("SELECT * FROM runs WHERE id = ?");
     this.finishStatement = db.query(
