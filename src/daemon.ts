@@ -49,6 +49,7 @@ export interface DaemonOptions {
    * Told the secret created on the first start of an empty database, once the daemon listens
    * and before its ready line; a start that fails creates no key.
    */
+  /** Shows the first key's secret; if it throws, the key is removed (see showFirstKey). */
   onFirstKey?: (secret: string) => void;
   /**
    * The config file's [[schedules]]; the stored ones from the file are made these. Left out
@@ -207,7 +208,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await stopBackground();
     throw error;
   }
-  if (firstKey) options.onFirstKey?.(firstKey);
+  if (firstKey) firstKey = showFirstKey(firstKey, keys, logger, options.onFirstKey);
 
   const url = `http://${formatHost(server.hostname ?? options.host)}:${server.port}`;
   logger.info("statusbox ready", {
@@ -260,6 +261,30 @@ function startRetention(
   const loop = new RetentionLoop(pruner, logger, options);
   loop.start();
   return loop;
+}
+
+/**
+ * A first key that could not be shown to anyone (stdout closed, sent to /dev/null, a full
+ * disk) is no key at all: it is removed, so that the next start makes and prints another,
+ * and the log says how to make one meanwhile.
+ */
+function showFirstKey(
+  secret: string,
+  keys: KeyService,
+  logger: Logger,
+  show: ((secret: string) => void) | undefined,
+): string | null {
+  try {
+    show?.(secret);
+    return secret;
+  } catch (error) {
+    keys.discard(secret);
+    logger.warn("the first API key could not be shown, so none was kept", {
+      reason: (error as Error).message,
+      hint: "create one with: statusbox keys create",
+    });
+    return null;
+  }
 }
 
 async function expireAndLog(

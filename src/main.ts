@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { writeSync } from "node:fs";
 import { runCli } from "./cli/main.ts";
 
 // Output that cannot be written never stops a command half-way: the daemon must go on
@@ -17,6 +18,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const io = {
   stdout: (text: string) => process.stdout.write(text),
   stderr: (text: string) => process.stderr.write(text),
+  stdoutNow: (text: string) => void writeSync(1, text),
 };
 
 const code = await runCli(process.argv.slice(2), io);

@@ -46,6 +46,12 @@ export class KeyService {
     return { created: true, revoked: null };
   }
 
+  /** Removes a key that was never handed out (a first key that could not be printed). */
+  discard(secret: string): void {
+    this.verified.delete(secret);
+    this.keys.deleteByHash(hashSecret(secret));
+  }
+
   /**
    * The active key for a presented secret, or null. Keys revoked through this service are
    * refused at once; keys revoked by another process within REVALIDATE_MS.

@@ -6,6 +6,8 @@ export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Writes to stdout before answering, throwing if it cannot (for what must not be lost). */
+  stdoutNow?: (text: string) => void;
 }
 
 export interface ParsedArgs {

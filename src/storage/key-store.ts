@@ -72,6 +72,12 @@ export class KeyStore {
     return row?.n ?? 0;
   }
 
+  /** Removes the key with this hash altogether; answers whether there was one. */
+  deleteByHash(secretSha256: Uint8Array): boolean {
+    const result = this.db.query("DELETE FROM api_keys WHERE secret_sha256 = ?").run(secretSha256);
+    return result.changes === 1;
+  }
+
   revoke(id: number, at: number): boolean {
     const result = this.db
       .query("UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL")

@@ -1,3 +1,4 @@
+import { fstatSync, statSync } from "node:fs";
 import { startDaemon } from "../../daemon.ts";
 import { createLogger } from "../../log/logger.ts";
 import { apiKeyProblem } from "../../config/api-key.ts";
@@ -5,7 +6,7 @@ import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { OPERATIONS_OPTIONS } from "../../config/operations-settings.ts";
 import { resolveServeSettings } from "../../config/serve-settings.ts";
 import { DB_OPTION, DEFAULT_HOST, DEFAULT_PORT } from "../../config/settings.ts";
-import type { Command } from "../command.ts";
+import type { CliIO, Command } from "../command.ts";
 
 export const serveCommand: Command = {
   path: ["serve"],
@@ -89,11 +90,7 @@ Stops cleanly on SIGTERM or SIGINT.
         // A file without [[schedules]] declares none; no file at all leaves them as they are.
         schedules: settings.configPath === null ? undefined : (settings.config.schedules ?? []),
         // Printed before the ready line, so whoever waits for "ready" finds the key too.
-        onFirstKey: (secret) =>
-          io.stdout(
-            "Created the first API key. It is shown only this once; keep it somewhere safe:\n" +
-              `${secret}\n`,
-          ),
+        onFirstKey: (secret) => printFirstKey(io, secret),
       });
     } catch (error) {
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });
@@ -132,4 +129,30 @@ function waitForSignal(): Promise<string> {
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
   });
+}
+
+/**
+ * Prints the first key, which exists nowhere else. Throws when no one could read it: stdout
+ * is /dev/null (closed descriptors are opened on it) or refuses the write (a full disk).
+ */
+function printFirstKey(io: CliIO, secret: string): void {
+  if (io.stdoutNow && stdoutIsDevNull()) throw new Error("standard output is /dev/null");
+  const text =
+    "Created the first API key. It is shown only this once; keep it somewhere safe:\n" +
+    `${secret}\n`;
+  try {
+    (io.stdoutNow ?? io.stdout)(text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`standard output refused it (${code})`);
+  }
+}
+
+function stdoutIsDevNull(): boolean {
+  try {
+    const out = fstatSync(1);
+    return out.isCharacterDevice() && out.rdev === statSync("/dev/null").rdev;
+  } catch {
+    return true;
+  }
 }
