@@ -6,6 +6,7 @@ import { silentLogger } from "../src/log/logger.ts";
 import { Registry } from "../src/metrics/registry.ts";
 import { DAY_MS } from "../src/retention/policy.ts";
 import { channelsOf } from "./helpers/alerts-kit.ts";
+import { MAX_NAME_LABELS } from "../src/metrics/daemon-metrics.ts";
 import { createRun, startTestDaemon, type TestDaemon } from "./helpers/daemon.ts";
 import { startReceiver } from "./helpers/http-receiver.ts";
 import { parsePrometheus, sampleValue } from "./helpers/prometheus.ts";
@@ -101,6 +102,27 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "statusbox_runs_running")).toBe(1);
     expect(sampleValue(m, "statusbox_timer_wheel_size", { kind: "deadline" })).toBe(1);
   });
+
+  test("past 1,000 job names, new names are counted under (other), so series stay bounded", async () => {
+    daemon = await startTestDaemon();
+    const names = Array.from({ length: MAX_NAME_LABELS + 5 }, (_, i) => `job-${i}`);
+    const ids: number[] = [];
+    for (const name of names) ids.push(await createRun(daemon, { name, timeoutSeconds: 600 }));
+    await daemon.post(`/jobs/${ids[0]}/fail`); // a name with its own label
+    await daemon.post(`/jobs/${ids.at(-1)}/fail`); // a name past the limit
+    await createRun(daemon, { name: "job-0", timeoutSeconds: 600 }); // known: keeps its label
+
+    const m = await scrape(daemon);
+    const created = m.get("statusbox_runs_created_total")!.samples;
+    expect(created).toHaveLength(MAX_NAME_LABELS + 1);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name: "job-0" })).toBe(2);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name: "(other)" })).toBe(5);
+    expect(sampleValue(m, "statusbox_runs_created_total", { name: names.at(-1)! })).toBeUndefined();
+    const failed = (name: string) =>
+      sampleValue(m, "statusbox_runs_finished_total", { name, status: "failed" });
+    expect(failed("job-0")).toBe(1);
+    expect(failed("(other)")).toBe(1);
+  }, 30_000);
 
   test("the timer wheel size counts deadlines and schedule windows, by kind", async () => {
     daemon = await startTestDaemon();

@@ -2,10 +2,14 @@ import type { Database } from "bun:sqlite";
 import { VERSION } from "../version.ts";
 import { DELIVERY_OUTCOMES, type AttemptRecord } from "../alerts/outbox-store.ts";
 import { fileSize, runningRuns } from "./database-gauges.ts";
+import { BoundedLabels } from "./bounded-labels.ts";
 import type { RunMetrics } from "./metered-run-store.ts";
 import { Registry, type Counter } from "./registry.ts";
 import type { HttpMetrics } from "./request-metrics.ts";
 import { StoredEvents } from "./stored-events.ts";
+
+/** Job names with series of their own in the run counters; later names count as `(other)`. */
+export const MAX_NAME_LABELS = 1000;
 
 /** What the scrape-time families read; the daemon hands them over once they exist. */
 export interface MetricSources {
@@ -63,6 +67,7 @@ export class DaemonMetrics {
       ),
       events: r.counter("statusbox_events_written_total", "Events stored on runs."),
       stored: this.storedEvents,
+      names: new BoundedLabels(MAX_NAME_LABELS),
     };
     // Counted as attempts are recorded, not read from alert_attempts: retention deletes old
     // attempts, and a counter read from there went down.

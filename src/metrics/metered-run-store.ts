@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { RunStatus } from "../domain/run.ts";
 import { RunStore, type NewEvent } from "../storage/run-store.ts";
+import type { BoundedLabels } from "./bounded-labels.ts";
 import type { Counter } from "./registry.ts";
 import type { StoredEvents } from "./stored-events.ts";
 
@@ -12,6 +13,8 @@ export interface RunMetrics {
   /** statusbox_events_written_total */
   events: Counter;
   stored: StoredEvents;
+  /** The job names that get a label of their own (the rest count as `(other)`). */
+  names: BoundedLabels;
 }
 
 /**
@@ -34,7 +37,7 @@ export class MeteredRunStore extends RunStore {
 
   override insertRun(run: Parameters<RunStore["insertRun"]>[0]): number {
     const id = super.insertRun(run);
-    this.metrics.created.inc([run.name]);
+    this.metrics.created.inc([this.metrics.names.of(run.name)]);
     return id;
   }
 
@@ -46,7 +49,10 @@ export class MeteredRunStore extends RunStore {
     message: string | null = null,
   ): boolean {
     const changed = super.finishRun(id, status, finishedAt, exitCode, message);
-    if (changed) this.metrics.finished.inc([this.getRun(id)?.name ?? "", status]);
+    if (changed) {
+      const name = this.metrics.names.of(this.getRun(id)?.name ?? "");
+      this.metrics.finished.inc([name, status]);
+    }
     return changed;
   }
 
