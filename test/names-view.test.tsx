@@ -113,6 +113,18 @@ describe("the names view of statusbox watch", () => {
     await press(KEY.escape, (t) => t.includes("DURATION / LEFT"));
   });
 
+  test("s and f do nothing in the names view: they belong to the runs table it hides", async () => {
+    const { frame, press } = mount();
+    await waitFor(() => frame().includes("backup-db"));
+    const before = frame().split("\n")[0];
+    await press("n", (t) => t.includes("3 job names"));
+    await press("s", (t) => t.includes("3 job names"));
+    await press("f", (t) => t.includes("3 job names"));
+    const runs = await press(KEY.escape, (t) => t.includes("DURATION / LEFT"));
+    expect(runs).not.toContain("status:");
+    expect(runs.split("\n")[0]).toBe(before);
+  });
+
   test("the last line shows the selected name's schedule, when it has one", async () => {
     const { frame, press } = mount();
     await waitFor(() => frame().includes("backup-db"));

@@ -9,7 +9,7 @@ export type KeyMeaning = WatchAction | { type: "quit" } | null;
  * The key bindings, in one place (the footer and the help view describe the same ones).
  * While a name filter is typed, printable keys are text and only Enter, Esc, Backspace,
  * the arrows and Ctrl-C keep their meaning. While help is shown, any key closes it. In a
- * run's detail only the moves, Esc, ? and q act.
+ * run's detail only the moves, Esc, ? and q act; in the names view s and f do nothing.
  */
 export function meaningOf(input: string, key: Key, state: WatchState): KeyMeaning {
   if (key.ctrl && input === "c") return { type: "quit" };
@@ -36,12 +36,13 @@ export function meaningOf(input: string, key: Key, state: WatchState): KeyMeanin
   switch (input) {
     case "/":
       return state.view === "table" ? { type: "filterStart" } : null;
+    // The status filter and follow belong to the runs table, hidden behind the names view.
     case "s":
-      return { type: "cycleStatus" };
+      return state.view === "table" ? { type: "cycleStatus" } : null;
     case "w":
       return { type: "cycleWindow" };
     case "f":
-      return { type: "toggleFollow" };
+      return state.view === "table" ? { type: "toggleFollow" } : null;
     case "n":
       return { type: "toggleNames" };
     default:

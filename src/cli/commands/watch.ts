@@ -22,7 +22,8 @@ Keys: arrows or j/k move, PgUp/PgDn and g/G jump, Enter opens a run, Esc goes ba
 by name as you type, s cycles a status filter, w cycles the window of the counts, f toggles
 follow (keep the newest run selected), n switches to the job names (their last run, last
 success, runs and failures, durations and next expected time; Enter lists a name's runs),
-? shows help, q or Ctrl-C quits. In a run's detail only the moves, Esc, ? and q act.
+? shows help, q or Ctrl-C quits. In a run's detail only the moves, Esc, ? and q act; s and f
+act on the runs table only.
 
 Options:
   --db PATH          database file (STATUSBOX_DB, [server] db, default ./statusbox.db)
