@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { closeSync, readFileSync, realpathSync } from "node:fs";
+import { closeSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openPipe } from "../src/cli/run/os-pipe.ts";
 import { statusboxCommand } from "./helpers/binary.ts";
@@ -83,6 +83,28 @@ describe("statusbox run: exit codes", () => {
     expect(await wrapper.done).toBe(127);
     expect(wrapper.stderr()).toBe("statusbox run: no-such-command-x: command not found\n");
     expect(runNamed(daemon, name)).toMatchObject({ status: "failed", exitCode: 127 });
+  });
+
+  test("a file that is not executable exits 126, said as a shell would", async () => {
+    const name = `job-${++names}`;
+    const dir = makeTempDir();
+    const file = join(dir.path, "notes.txt");
+    writeFileSync(file, "not a program\n", { mode: 0o644 });
+    try {
+      const wrapper = spawnStatusbox(["run", "--name", name, "--timeout", "60", "--", file], {
+        env: daemonEnv(daemon),
+      });
+      expect(await wrapper.done).toBe(126);
+      const reason = "permission denied (is it an executable file?)";
+      expect(wrapper.stderr()).toBe(`statusbox run: ${file}: ${reason}\n`);
+      expect(runNamed(daemon, name)).toMatchObject({
+        status: "failed",
+        exitCode: 126,
+        endMessage: `could not start ${file}: ${reason}`,
+      });
+    } finally {
+      dir.cleanup();
+    }
   });
 });
 

@@ -111,11 +111,19 @@ function cancelledBeforeStart(signal: string): Outcome {
   return { signal: "cancel", details: { message, exitCode }, exitCode };
 }
 
+/** Why a command could not start, in a shell's words rather than the system call's. */
+const START_FAILURES: Record<string, string> = {
+  ENOENT: "command not found",
+  EACCES: "permission denied (is it an executable file?)",
+  ENOEXEC: "not an executable format",
+  EISDIR: "is a folder",
+};
+
 /** A command that could not start: 127 when it was not found, 126 otherwise, as in sh. */
 function notStarted(options: WrapOptions, error: unknown): Outcome {
-  const notFound = (error as { code?: unknown }).code === "ENOENT";
-  const exitCode = notFound ? 127 : 126;
-  const reason = notFound ? "command not found" : (error as Error).message;
+  const code = String((error as { code?: unknown }).code);
+  const exitCode = code === "ENOENT" ? 127 : 126;
+  const reason = START_FAILURES[code] ?? (error as Error).message;
   options.stderr.write(`statusbox run: ${options.command[0]}: ${reason}\n`);
   const message = `could not start ${options.command[0]}: ${reason}`;
   return { signal: "fail", details: { message, exitCode }, exitCode };
