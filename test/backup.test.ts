@@ -1,7 +1,7 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { checkCopy } from "../src/cli/commands/backup.ts";
 import { runStatusbox } from "./helpers/binary.ts";
 import { createRun, startTestDaemon } from "./helpers/daemon.ts";
@@ -183,6 +183,40 @@ describe("statusbox backup", () => {
       expect(same.stderr).toContain("--out is the database itself");
     } finally {
       await daemon.close();
+    }
+  });
+
+  test("--force never replaces the database or its companion files, by any name", async () => {
+    const daemon = await startTestDaemon();
+    const links = makeTempDir();
+    try {
+      await createRun(daemon);
+      symlinkSync(daemon.dir, join(links.path, "through-link"));
+      linkSync(daemon.dbPath, join(links.path, "hard-link.db"));
+      const cases: [string, string][] = [
+        [`${daemon.dbPath}-wal`, "its -wal file"],
+        [`${daemon.dbPath}-shm`, "its -shm file"],
+        [`${daemon.dbPath}.lock`, "its lock file"],
+        [join(links.path, "through-link", basename(daemon.dbPath)), "the database itself"],
+        [join(links.path, "hard-link.db"), "the database itself"],
+      ];
+      for (const [target, what] of cases) {
+        const result = await runStatusbox([
+          "backup",
+          "--out",
+          target,
+          "--db",
+          daemon.dbPath,
+          "--force",
+        ]);
+        expect(result.code, target).toBe(1);
+        expect(result.stderr).toContain(`--out is ${what}; a backup must go to another file`);
+      }
+      const runs = await (await daemon.request("/api/jobs")).json();
+      expect(runs.jobs).toHaveLength(1);
+    } finally {
+      await daemon.close();
+      links.cleanup();
     }
   });
 

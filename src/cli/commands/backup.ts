@@ -14,6 +14,7 @@ import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { resolveDbPath } from "../../config/operations-settings.ts";
 import { DB_OPTION } from "../../config/settings.ts";
 import { DatabaseOpenError, openDatabaseReadOnly } from "../../storage/database.ts";
+import { canonicalDbPath } from "../../storage/db-path.ts";
 import { stringOption, UsageError, type Command } from "../command.ts";
 
 export const backupCommand: Command = {
@@ -88,12 +89,38 @@ Options:
 function checkPaths(dbPath: string, target: string, force: boolean): string | null {
   if (!existsSync(dbPath)) return `no database at ${dbPath}`;
   if (!statSync(dbPath).isFile()) return `${dbPath} is not a database file`;
-  if (target === dbPath) return "--out is the database itself";
+  const overwritten = fileOfTheDatabase(dbPath, target);
+  if (overwritten) return `--out is ${overwritten}; a backup must go to another file`;
   if (existsSync(target) && statSync(target).isDirectory()) {
     const example = join(target, "statusbox.db");
     return `--out ${target} is a folder; name a file in it, such as ${example}`;
   }
   if (existsSync(target) && !force) return `${target} exists; pass --force to replace it`;
+  return null;
+}
+
+/** The files SQLite and the daemon keep for a database, beside it. */
+const COMPANIONS = ["", "-wal", "-shm", "-journal", ".lock"];
+
+/**
+ * Whether `target` is the database or one of its companion files, whatever the path says:
+ * through symbolic links (compared as SQLite resolves them) or as another name of the same
+ * file (a hard link). Replacing any of them under a running daemon loses what it stored.
+ * Answers what it is ("the database itself", "its -wal file"), or null.
+ */
+function fileOfTheDatabase(dbPath: string, target: string): string | null {
+  const db = canonicalDbPath(dbPath);
+  const out = canonicalDbPath(target);
+  const targetStat = existsSync(target) ? statSync(target) : null;
+  for (const suffix of COMPANIONS) {
+    const companion = `${db}${suffix}`;
+    const what = suffix === "" ? "the database itself" : `its ${suffix.replace(/^\./, "")} file`;
+    if (out === companion) return what;
+    if (targetStat && existsSync(companion)) {
+      const other = statSync(companion);
+      if (other.dev === targetStat.dev && other.ino === targetStat.ino) return what;
+    }
+  }
   return null;
 }
 
