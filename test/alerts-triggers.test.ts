@@ -24,6 +24,19 @@ describe("globs on run names", () => {
     expect(matches("price-\\*", "price-*")).toBe(true);
     expect(matches("price-\\*", "price-1")).toBe(false);
     expect(matches("(x)+[y]", "(x)+[y]")).toBe(true);
+    expect(matches("*db*", "backup-db-eu")).toBe(true);
+    expect(matches("a*b*c", "abxbxc")).toBe(true);
+    expect(matches("a*b*c", "abxbxd")).toBe(false);
+    expect(matches("**", "")).toBe(true);
+    expect(matches("?*", "")).toBe(false);
+  });
+
+  test("a glob of many stars against a long name that fails still answers", () => {
+    // As a regular expression this pattern backtracks exponentially (26 s for 8 stars): with
+    // such a matcher the test would not end within the test timeout.
+    const glob = compileGlob("*a*a*a*a*a*a*a*a*a*a*b");
+    for (let i = 0; i < 100; i++) expect(glob.test("a".repeat(64))).toBe(false);
+    expect(glob.test(`${"a".repeat(63)}b`)).toBe(true);
   });
 
   test("a jobs list matches when any glob does; no list matches every run", () => {
