@@ -36,6 +36,13 @@ async function expectError(response: Response, status: number, sentence: string)
 }
 
 describe("PUT, GET and DELETE /api/schedules/:name", () => {
+  test("cron fields parted by tabs or line breaks are stored with one space between", async () => {
+    const response = await put("spaced", { cron: " 0\t3\r\n*  *\u000b* " });
+    expect(response.status).toBe(201);
+    expect((await response.json()).schedule.cron).toBe("0 3 * * *");
+    expect((await del("spaced")).status).toBe(200);
+  });
+
   test("creates a cron schedule (201) and answers it with its next expected time", async () => {
     const response = await put("backup", { cron: "0 3 * * *", tz: "Europe/Berlin", grace: "15m" });
     expect(response.status).toBe(201);
@@ -107,6 +114,11 @@ describe("PUT, GET and DELETE /api/schedules/:name", () => {
 
   const BAD: [string, unknown, string][] = [
     ["neither cron nor every", { grace: "5m" }, "cron or every is required"],
+    [
+      "a control character in cron",
+      { cron: "0 3 * * *\u0007" },
+      "cron must not contain control characters",
+    ],
     ["both", { cron: "* * * * *", every: "1h" }, "every must not be set along with cron"],
     [
       "a bad cron field",

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { formatScheduleDuration, parseScheduleDuration } from "./duration.ts";
-import { jobNameProblem } from "../domain/job-name.ts";
+import { CONTROL_CHARACTER, jobNameProblem } from "../domain/job-name.ts";
 import { cronFieldsProblem } from "./cron-fields.ts";
 import type { ScheduleSpec } from "./schedule.ts";
 
@@ -85,7 +85,10 @@ export function specOf(fields: ScheduleFields): ScheduleSpec | { error: string }
   const tz = fields.tz ?? DEFAULT_TZ;
   if (!isTimeZone(tz))
     return { error: `tz must be an IANA time zone like Europe/Berlin, not '${tz}'` };
-  const cron = fields.cron!.trim();
+  // Fields may be parted by any white space (a tab, as in a crontab); stored with one space
+  // between them, so that no newline or carriage return ever reaches a terminal that lists it.
+  const cron = fields.cron!.trim().split(/\s+/).join(" ");
+  if (CONTROL_CHARACTER.test(cron)) return { error: "cron must not contain control characters" };
   const problem = cronProblem(cron, tz);
   if (problem) return { error: problem };
   return { cron, tz, everyMs: null, graceMs: grace };

@@ -2,6 +2,7 @@ import type { StatusBoxClient } from "../../client/client.ts";
 import type { Schedule, ScheduleFields } from "../../client/types.ts";
 import { stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.ts";
 import { cronFieldsProblem } from "../../schedules/cron-fields.ts";
+import { oneLine } from "../../text/terminal-safe.ts";
 import { formatTable } from "../format-table.ts";
 import {
   CONNECTION_HELP,
@@ -58,9 +59,10 @@ ${EXIT_NOTE}
         io.stdout(`${JSON.stringify({ schedules }, null, 2)}\n`);
         return;
       }
+      // Names and expressions come from clients: escaped like everything else we print.
       const rows = schedules.map((s) => [
-        s.name,
-        describeSchedule(s),
+        oneLine(s.name),
+        oneLine(describeSchedule(s)),
         s.grace,
         s.nextExpectedAt,
         s.source,
