@@ -36,6 +36,12 @@ describe("opening the database to watch", () => {
       mkdirSync(join(dir.path, "folder.db"));
       expect(refusal(join(dir.path, "folder.db"))).toContain("is a folder");
 
+      // A FIFO: opening it would wait for a writer for ever.
+      const fifo = join(dir.path, "fifo.db");
+      expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+      expect(refusal(fifo)).toMatch(/fifo\.db is not a database file$/);
+      expect(refusal("/dev/null")).toBe("/dev/null is not a database file");
+
       writeFileSync(join(dir.path, "text.db"), "not a database at all, just some text ".repeat(50));
       expect(refusal(join(dir.path, "text.db"))).toContain("is not a SQLite database");
 

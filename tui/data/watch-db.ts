@@ -28,9 +28,12 @@ export function openWatchDatabase(path: string): Database {
         "('statusbox serve --db PATH') or pass --db",
     );
   }
-  if (statSync(absolute).isDirectory()) {
+  const stat = statSync(absolute);
+  if (stat.isDirectory()) {
     throw new WatchDbError(`${absolute} is a folder, not a database file`);
   }
+  // A FIFO or a device would block the read of SQLite's header for ever.
+  if (!stat.isFile()) throw new WatchDbError(`${absolute} is not a database file`);
   try {
     refuseHardLinks(absolute);
   } catch (error) {
