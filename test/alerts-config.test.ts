@@ -137,6 +137,43 @@ describe("[[alerts]] channels", () => {
       [{ ...webhook, headers: { "X-Team": "équipe" } }],
       "alerts[0].headers",
     ],
+    // spawn refuses NUL in a program, an argument or an environment value: never delivered.
+    [
+      "NUL in an environment value",
+      [{ name: "c", type: "command", command: ["/bin/true"], env: { A: "x\u0000y" } }],
+      "alerts[0].env.A must not contain NUL",
+    ],
+    [
+      "NUL in the program",
+      [{ name: "c", type: "command", command: ["/bin/tr\u0000ue"] }],
+      "alerts[0].command[0] must not contain NUL",
+    ],
+    [
+      "NUL in an argument",
+      [{ name: "c", type: "command", command: ["/bin/echo", "a\u0000b"] }],
+      "alerts[0].command[1] must not contain NUL",
+    ],
+    // fetch refuses a header value with a line break or another control character.
+    [
+      "a line break in an ntfy token",
+      [{ name: "n", type: "ntfy", url: "http://x/t", token: "a\nb" }],
+      "alerts[0].token must be printable ASCII",
+    ],
+    [
+      "NUL in an ntfy token",
+      [{ name: "n", type: "ntfy", url: "http://x/t", token: "a\u0000b" }],
+      "alerts[0].token must be printable ASCII",
+    ],
+    [
+      "a carriage return in a header value",
+      [{ ...webhook, headers: { Authorization: "Bearer a\r\nX-Evil: 1" } }],
+      "alerts[0].headers.Authorization must be printable ASCII",
+    ],
+    [
+      "NUL in a header value",
+      [{ ...webhook, headers: { "X-Team": "a\u0000" } }],
+      "alerts[0].headers.X-Team must be printable ASCII",
+    ],
   ];
   test.each(mistakes)("refuses %s, naming the key", (_what, tables, message) => {
     const result = parseAlertChannels(tables);

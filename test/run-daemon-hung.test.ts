@@ -136,6 +136,38 @@ describe("statusbox run when the daemon hangs", () => {
     }
   });
 
+  test("stopped once the run exists: every request after the command shares its wait", async () => {
+    const hung = await stoppedDaemon();
+    const marker = `/tmp/statusbox-go-${process.pid}-${Date.now()}`;
+    try {
+      hung.resume();
+      const script = `echo one; while [ ! -e ${marker} ]; do sleep 0.02; done; echo two; exit 4`;
+      const { captured, done } = await wrapHere(hung.env, script, {
+        startWaitMs: 5000,
+        createPatienceMs: 10_000,
+        flushTimeoutMs: 1000,
+      });
+      // The run exists and its first line was stored: the wrapper believes the daemon healthy.
+      await waitFor(async () => (await loggedLines(hung.client).catch(() => [])).length === 1, {
+        timeoutMs: 10_000,
+      });
+      hung.daemon.proc.kill("SIGSTOP");
+      await Bun.write(marker, "");
+      const exited = Date.now();
+
+      expect(await done).toBe(4);
+      // Before, the end signal had 10 s per attempt of its own once the wait was over.
+      expect(Date.now() - exited).toBeLessThan(1000 + 1500);
+      expect(captured.stdout).toBe("one\ntwo\n");
+      expect(captured.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Bun.file(marker)
+        .delete()
+        .catch(() => {});
+      await hung.close();
+    }
+  });
+
   test("stopped past the wait after the command: its exit code passes, one warning", async () => {
     const hung = await stoppedDaemon();
     try {

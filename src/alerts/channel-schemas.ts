@@ -3,8 +3,10 @@ import {
   commonFields,
   duration,
   emailAddress,
+  headerValue,
   httpUrl,
   rule,
+  spawnString,
   stringTable,
   text,
 } from "./config-fields.ts";
@@ -16,9 +18,7 @@ const MAX_COMMAND_TIMEOUT_MS = 10 * 60_000;
 const NTFY_PRIORITIES = ["min", "low", "default", "high", "urgent"] as const;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** HTTP carries header values as bytes: fetch refuses anything but printable ASCII. */
-const isHeader = ([name, value]: [string, string]) =>
-  /^[A-Za-z0-9-]+$/.test(name) && /^[\x20-\x7e\t]*$/.test(value);
+const HEADER_NAME = /^[A-Za-z0-9-]+$/;
 
 const optionalText = () => text().nullable().default(null);
 
@@ -58,14 +58,11 @@ const command = z.strictObject({
   ...commonFields,
   type: z.literal("command"),
   command: z
-    .array(
-      z.string(rule("must be a list of strings")),
-      rule('must be a list like ["/bin/page-me"]'),
-    )
+    .array(spawnString("must be a list of strings"), rule('must be a list like ["/bin/page-me"]'))
     .min(1, "must name the program to run")
     .refine((argv) => argv[0] !== "", "must name the program to run"),
   timeout: duration(MAX_COMMAND_TIMEOUT_MS).default(30_000),
-  env: stringTable("must be a table of variable names and values")
+  env: stringTable("must be a table of variable names and values", spawnString())
     .refine((env) => Object.keys(env).every((key) => ENV_NAME.test(key)), {
       message: "must have names made of letters, digits and _",
     })
@@ -79,9 +76,9 @@ export const CHANNEL_SCHEMAS = {
     type: z.literal("webhook"),
     url: httpUrl,
     secret: optionalText(),
-    headers: stringTable("must be a table of header names and values")
-      .refine((headers) => Object.entries(headers).every(isHeader), {
-        message: "must have names made of letters, digits and - and values of plain ASCII",
+    headers: stringTable("must be a table of header names and values", headerValue())
+      .refine((headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)), {
+        message: "must have names made of letters, digits and -",
       })
       .default({}),
   }),
@@ -91,7 +88,8 @@ export const CHANNEL_SCHEMAS = {
     ...commonFields,
     type: z.literal("ntfy"),
     url: httpUrl,
-    token: optionalText(),
+    // Sent as `Authorization: Bearer <token>`.
+    token: headerValue().min(1, "must not be empty").nullable().default(null),
     priority: z
       .enum(NTFY_PRIORITIES, rule("must be min, low, default, high or urgent"))
       .nullable()

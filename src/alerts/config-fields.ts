@@ -39,8 +39,24 @@ export const httpUrl = z.string(rule("must be a URL")).superRefine((value, ctx) 
   }
 });
 
-export const stringTable = (what: string) =>
-  z.record(z.string(), z.string(rule("must be a string")), rule(what));
+export const stringTable = (what: string, value = z.string(rule("must be a string"))) =>
+  z.record(z.string(), value, rule(what));
+
+/** A program, an argument or an environment value: spawn refuses any with NUL, every time. */
+export const spawnString = (what = "must be a string") =>
+  z.string(rule(what)).refine((value) => !value.includes("\0"), "must not contain NUL");
+
+/**
+ * A value sent as an HTTP header: fetch refuses line breaks, NUL and other control
+ * characters (a header could otherwise be split in two) and anything beyond ASCII.
+ */
+export const headerValue = (what = "must be a string") =>
+  z
+    .string(rule(what))
+    .regex(
+      /^[\x20-\x7e\t]*$/,
+      "must be printable ASCII, without line breaks or control characters",
+    );
 
 export const emailAddress = text("must be an email address").refine(
   // Either a bare address or `Name <address>`, as mail headers allow.

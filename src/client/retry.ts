@@ -50,7 +50,7 @@ export async function withRetry<T>(
   options: RetryOptions & {
     idempotent: boolean;
     sleep: (ms: number) => Promise<void>;
-    /** Stops retrying once aborted. */
+    /** Stops retrying once aborted, also during the wait before a retry. */
     signal?: AbortSignal | undefined;
   },
 ): Promise<T> {
@@ -62,7 +62,24 @@ export async function withRetry<T>(
       if (options.signal?.aborted) throw error;
       const asked = error instanceof StatusBoxApiError ? error.retryAfterMs : 0;
       const wait = Math.max(backoffDelay(tried + 1, options), asked);
-      await options.sleep(Math.min(wait, options.maxDelayMs));
+      await sleepUnless(options.signal, () => options.sleep(Math.min(wait, options.maxDelayMs)));
+      // Aborted while waiting: a caller's deadline passed, so no attempt starts after it.
+      if (options.signal?.aborted) throw error;
     }
+  }
+}
+
+/** `sleep`, cut short when `signal` aborts. */
+async function sleepUnless(signal: AbortSignal | undefined, sleep: () => Promise<void>) {
+  if (!signal) return sleep();
+  let stop = () => {};
+  const aborted = new Promise<void>((done) => {
+    stop = done;
+    signal.addEventListener("abort", stop, { once: true });
+  });
+  try {
+    await Promise.race([sleep(), aborted]);
+  } finally {
+    signal.removeEventListener("abort", stop);
   }
 }

@@ -58,8 +58,10 @@ function shipperFor(client: StatusBoxClient, runId: () => number, warn: Warn): S
 }
 
 /**
- * Ships what is left until `deadlineMs` (since the epoch), then sends the end signal, its
- * message completed by `notes` and by the count of lines never stored. Its failures are
+ * Ships what is left, then sends the end signal, its message completed by `notes` and by the
+ * count of lines never stored. Both share one deadline, `deadlineMs` since the epoch: each
+ * attempt of the end signal may take the client's attempt timeout or the time left, whichever
+ * is shorter, and none starts after it. `stop` gives up at once (Ctrl-C). Its failures are
  * warnings, never fatal.
  */
 export async function reportEnd(
@@ -67,7 +69,7 @@ export async function reportEnd(
   runId: number,
   shipper: Shipper,
   outcome: Outcome,
-  end: { deadlineMs: number; notes: string[]; warn: Warn },
+  end: { deadlineMs: number; stop: AbortSignal; notes: string[]; warn: Warn },
 ): Promise<void> {
   const { lost } = await shipper.close(end.deadlineMs);
   const notes = [...end.notes];
@@ -77,9 +79,16 @@ export async function reportEnd(
     details.message = [...(details.message ? [details.message] : []), ...notes].join("; ");
   }
 
+  const leftMs = end.deadlineMs - Date.now();
+  if (leftMs <= 0 || end.stop.aborted) {
+    const why = end.stop.aborted ? "stopped by a signal" : "the wait after the command is over";
+    end.warn(`could not report the end of run ${runId}: ${why}`);
+    return;
+  }
   const retries = shipper.isHealthy ? undefined : 1;
+  const signal = AbortSignal.any([AbortSignal.timeout(leftMs), end.stop]);
   try {
-    await client.end(runId, outcome.signal, details, { retries });
+    await client.end(runId, outcome.signal, details, { retries, signal });
   } catch (error) {
     if (error instanceof StatusBoxApiError && error.status === 409) {
       const status = error.jobStatus?.replace("_", " ") ?? "finished";

@@ -16,7 +16,10 @@ export interface WrapOptions {
   command: string[];
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** How long, at most, the wrapper keeps reporting after the command has exited. */
+  /**
+   * How long, at most, the wrapper keeps reporting after the command has exited: one deadline
+   * for every request after the exit (the creation's answer, the lines, the end signal).
+   */
   flushTimeoutMs?: number;
   /** How long the command waits for the run to be created before it starts regardless. */
   startWaitMs?: number;
@@ -52,7 +55,9 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
       : await execute(options, signals, lines.ship);
 
     // A signal once the command is over means "stop now": stop waiting and sending.
+    const stop = new AbortController();
     signals.onSignal(() => {
+      stop.abort();
       creation.stop();
       lines.shipper?.abandon();
     });
@@ -68,7 +73,8 @@ export async function runWrapped(options: WrapOptions): Promise<number> {
     const shipper = lines.shipper;
     if (id && shipper) {
       const notes = lateNote(creation.answeredAt, startedAt);
-      await reportEnd(options.client, id, shipper, outcome, { deadlineMs, notes, warn });
+      const end = { deadlineMs, stop: stop.signal, notes, warn };
+      await reportEnd(options.client, id, shipper, outcome, end);
     }
     return outcome.exitCode;
   } finally {
