@@ -61,8 +61,9 @@ function shipperFor(client: StatusBoxClient, runId: () => number, warn: Warn): S
  * Ships what is left, then sends the end signal, its message completed by `notes` and by the
  * count of lines never stored. Both share one deadline, `deadlineMs` since the epoch: each
  * attempt of the end signal may take the client's attempt timeout or the time left, whichever
- * is shorter, and none starts after it. `stop` gives up at once (Ctrl-C). Its failures are
- * warnings, never fatal.
+ * is shorter, and none starts after it. After `stop` (Ctrl-C), lines are no longer sent but
+ * the end still is, for STOP_GRACE_MS at most: the run must not stay `running` until its
+ * timeout because its command was interrupted. Its failures are warnings, never fatal.
  */
 export async function reportEnd(
   client: StatusBoxClient,
@@ -80,13 +81,12 @@ export async function reportEnd(
   }
 
   const leftMs = end.deadlineMs - Date.now();
-  if (leftMs <= 0 || end.stop.aborted) {
-    const why = end.stop.aborted ? "stopped by a signal" : "the wait after the command is over";
-    end.warn(`could not report the end of run ${runId}: ${why}`);
+  if (leftMs <= 0) {
+    end.warn(`could not report the end of run ${runId}: the wait after the command is over`);
     return;
   }
   const retries = shipper.isHealthy ? undefined : 1;
-  const signal = AbortSignal.any([AbortSignal.timeout(leftMs), end.stop]);
+  const signal = AbortSignal.any([AbortSignal.timeout(leftMs), graceAfter(end.stop)]);
   try {
     await client.end(runId, outcome.signal, details, { retries, signal });
   } catch (error) {
@@ -97,6 +97,18 @@ export async function reportEnd(
       end.warn(`could not report the end of run ${runId}: ${describe(error)}`);
     }
   }
+}
+
+/** How long the end signal may still take once a signal said "stop now". */
+export const STOP_GRACE_MS = 2000;
+
+/** Aborts STOP_GRACE_MS after `stop` does (at once counted from now, if it already has). */
+function graceAfter(stop: AbortSignal): AbortSignal {
+  const grace = new AbortController();
+  const start = () => setTimeout(() => grace.abort(), STOP_GRACE_MS).unref();
+  if (stop.aborted) start();
+  else stop.addEventListener("abort", start, { once: true });
+  return grace.signal;
 }
 
 function describe(error: unknown): string {
