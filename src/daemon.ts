@@ -3,7 +3,7 @@ import type { Server } from "bun";
 import type { AlertChannel } from "./alerts/config.ts";
 import type { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { createAlerts } from "./alerts/setup.ts";
-import { bootstrapKeys } from "./auth/bootstrap-keys.ts";
+import { bootstrapKeys, showFirstKey } from "./auth/bootstrap-keys.ts";
 import { KeyService } from "./auth/key-service.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { RunService } from "./domain/run-service.ts";
@@ -261,30 +261,6 @@ function startRetention(
   const loop = new RetentionLoop(pruner, logger, options);
   loop.start();
   return loop;
-}
-
-/**
- * A first key that could not be shown to anyone (stdout closed, sent to /dev/null, a full
- * disk) is no key at all: it is removed, so that the next start makes and prints another,
- * and the log says how to make one meanwhile.
- */
-function showFirstKey(
-  secret: string,
-  keys: KeyService,
-  logger: Logger,
-  show: ((secret: string) => void) | undefined,
-): string | null {
-  try {
-    show?.(secret);
-    return secret;
-  } catch (error) {
-    keys.discard(secret);
-    logger.warn("the first API key could not be shown, so none was kept", {
-      reason: (error as Error).message,
-      hint: "create one with: statusbox keys create",
-    });
-    return null;
-  }
 }
 
 async function expireAndLog(

@@ -21,3 +21,27 @@ export function bootstrapKeys(
   if (keys.list().length > 0) return null;
   return keys.create("first key", "write").secret;
 }
+
+/**
+ * A first key that could not be shown to anyone (stdout closed, sent to /dev/null, a full
+ * disk) is no key at all: it is removed, so that the next start makes and prints another,
+ * and the log says how to make one meanwhile.
+ */
+export function showFirstKey(
+  secret: string,
+  keys: KeyService,
+  logger: Logger,
+  show: ((secret: string) => void) | undefined,
+): string | null {
+  try {
+    show?.(secret);
+    return secret;
+  } catch (error) {
+    keys.discard(secret);
+    logger.warn("the first API key could not be shown, so none was kept", {
+      reason: (error as Error).message,
+      hint: "create one with: statusbox keys create",
+    });
+    return null;
+  }
+}
