@@ -47,9 +47,9 @@ export interface DaemonOptions {
   alerts?: readonly AlertChannel[];
   /**
    * Told the secret created on the first start of an empty database, once the daemon listens
-   * and before its ready line; a start that fails creates no key.
+   * and before its ready line; a start that fails creates no key. If it throws (no one could
+   * read the secret), the key is removed again: see showFirstKey.
    */
-  /** Shows the first key's secret; if it throws, the key is removed (see showFirstKey). */
   onFirstKey?: (secret: string) => void;
   /**
    * The config file's [[schedules]]; the stored ones from the file are made these. Left out
