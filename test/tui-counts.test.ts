@@ -116,4 +116,25 @@ describe("event rate", () => {
     expect(rate.perMinute(now + 15_000)).toBe(4);
     expect(rate.perMinute(now + 61_000)).toBe(0);
   });
+
+  test("is right from the first screen when the last minute holds tens of thousands of events", () => {
+    const now = T0 + 10 * 60_000;
+    const old = Array.from({ length: 5000 }, (_, i) => ({
+      at: now - 120_000 + i,
+      kind: "log" as const,
+      message: "old",
+    }));
+    const recent = Array.from({ length: 45_000 }, (_, i) => ({
+      at: now - 59_000 + Math.floor(i / 1000) * 1000,
+      kind: "log" as const,
+      message: "new",
+    }));
+    fixture.db.transaction(() => fixture.add({ events: [...old, ...recent] }))();
+    const rate = new EventRate(reader);
+
+    rate.refresh(now);
+    expect(rate.perMinute(now)).toBe(45_000);
+    // Second by second, as the window moves on: the oldest second's 1,000 events leave it.
+    expect(rate.perMinute(now + 1000)).toBe(44_000);
+  });
 });
