@@ -5,6 +5,7 @@ import { FIRST_RETRY_MS, nextAttemptAt } from "./backoff.ts";
 import { deliver as deliverOn } from "./channels/index.ts";
 import { DeliveryAborted, permanentFailure, type DeliveryResult } from "./channels/delivery.ts";
 import type { AlertChannel } from "./config.ts";
+import { channelRemovedError } from "./failing-channels.ts";
 import type { AttemptRecord, OutboxRow, OutboxStore } from "./outbox-store.ts";
 import type { AlertPayload } from "./payload.ts";
 
@@ -154,7 +155,7 @@ export class AlertDispatcher {
     try {
       result = channel
         ? await this.deliver(channel, JSON.parse(row.payload) as AlertPayload, this.abort.signal)
-        : permanentFailure(`channel '${row.channel}' is no longer in the config file`);
+        : permanentFailure(channelRemovedError(row.channel));
     } catch (error) {
       if (error instanceof DeliveryAborted || this.abort.signal.aborted) return false;
       result = { outcome: "failed", statusCode: null, error: `unexpected: ${String(error)}` };

@@ -1,5 +1,16 @@
 import type { Database } from "bun:sqlite";
 
+/**
+ * The error recorded for an alert whose channel was removed from the config file. Its alerts
+ * fail for good, but the channel is gone rather than failing, so the badge leaves it out.
+ */
+const REMOVED = { before: "channel '", after: "' is no longer in the config file" };
+
+export const channelRemovedError = (channel: string): string =>
+  REMOVED.before + channel + REMOVED.after;
+
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 /** A channel whose latest delivery attempt did not deliver. */
 export interface FailingChannel {
   channel: string;
@@ -42,11 +53,12 @@ export const FAILING_CHANNELS_SQL = `WITH RECURSIVE channels(name) AS (
        WHERE o.channel = a.channel AND o.state = 'pending') AS pending
    FROM latest JOIN alert_attempts a ON a.id = latest.id
    WHERE a.outcome != 'delivered'
+     AND coalesce(a.error, '') != (${sqlText(REMOVED.before)} || a.channel || ${sqlText(REMOVED.after)})
    ORDER BY a.at DESC`;
 
 /**
- * The channels that are failing now: those whose most recent attempt failed, newest failure
- * first. Meant for the TUI's header; it only reads, so a read-only connection will do, and
+ * The channels that are failing now: those whose most recent attempt failed (other than
+ * because the channel was removed), newest failure first. Meant for the TUI's header; it only reads, so a read-only connection will do, and
  * a database from before alerts existed simply has no failing channel.
  */
 export function failingChannels(db: Database): FailingChannel[] {
