@@ -14,6 +14,7 @@ describe("durations in the terminal UI", () => {
 
   test("time left counts down in whole seconds, then minutes beyond ten", () => {
     expect(formatLeft(1922)).toBe("1s");
+    expect(formatLeft(944)).toBe("<1s");
     expect(formatLeft(42_500)).toBe("42s");
     expect(formatLeft(252_000)).toBe("4m12s");
     expect(formatLeft(58 * 60_000 + 30_000)).toBe("58m");

@@ -23,11 +23,12 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Time left before a deadline: to the second in the last ten minutes ("4m12s"), to the
+ * Time left before a deadline: to the second in the last ten minutes ("4m12s", then "<1s"), to the
  * minute before that ("58m", "2h04m"). A countdown by the second an hour away tells nothing
  * more, and would redraw the screen every second.
  */
 export function formatLeft(ms: number): string {
+  if (ms < SECOND) return "<1s";
   if (ms >= 10 * MINUTE && ms < HOUR) return `${Math.floor(ms / MINUTE)}m`;
   if (ms >= SECOND && ms < MINUTE) return `${Math.floor(ms / SECOND)}s`;
   return formatDuration(ms);
