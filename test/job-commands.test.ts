@@ -202,7 +202,10 @@ describe("statusbox job commands", () => {
     await server.stop(true);
     const result = await runStatusbox(["job", "show", "1", "--url", url], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`statusbox job show: cannot reach ${url} (ECONNREFUSED)\n`);
+    expect(result.stderr).toBe(
+      `statusbox job show: cannot reach ${url} (ECONNREFUSED); ` +
+        "is the daemon running at that address? (--url, STATUSBOX_URL)\n",
+    );
   });
 
   test("run and every job command have their own --help, listed in the overview", async () => {

@@ -29,7 +29,7 @@ async function talk(
     await work(client);
     return 0;
   } catch (error) {
-    const sentence = describeClientError(error);
+    const sentence = describeClientError(error, { addressHint: true });
     if (sentence === null) throw error;
     io.stderr(`statusbox job ${name}: ${sentence}\n`);
     return 1;

@@ -33,8 +33,15 @@ export function clientFor(args: ParsedArgs, options: Partial<ClientOptions> = {}
   return new StatusBoxClient({ ...options, url, key });
 }
 
-/** One sentence for a client error, or null for anything else (a bug, to be thrown). */
-export function describeClientError(error: unknown): string | null {
+/**
+ * One sentence for a client error, or null for anything else (a bug, to be thrown). With
+ * `addressHint`, a refused connection also says how to name another address: the command's
+ * whole message, where `statusbox run` goes on to say that its command runs anyway.
+ */
+export function describeClientError(
+  error: unknown,
+  { addressHint = false }: { addressHint?: boolean } = {},
+): string | null {
   // The daemon's sentence may quote what a client sent (a job name, a message): it reaches
   // the terminal escaped like everything else we print that came from outside.
   if (error instanceof StatusBoxApiError && error.code === "http_error") {
@@ -46,7 +53,11 @@ export function describeClientError(error: unknown): string | null {
     return "the daemon needs an API key: set STATUSBOX_API_KEY or pass --key (HTTP 401)";
   }
   if (error instanceof StatusBoxApiError) return `${oneLine(error.message)} (HTTP ${error.status})`;
-  if (error instanceof StatusBoxConnectionError) return oneLine(error.message);
+  if (error instanceof StatusBoxConnectionError) {
+    const refused = addressHint && /\((ECONNREFUSED|ConnectionRefused)\)$/.test(error.message);
+    const hint = refused ? "; is the daemon running at that address? (--url, STATUSBOX_URL)" : "";
+    return oneLine(error.message) + hint;
+  }
   return null;
 }
 
