@@ -55,7 +55,25 @@ describe("statusbox run: exit codes", () => {
   test("exit code 3 fails the run with exitCode 3 and the wrapper exits 3", async () => {
     const { code, run } = await wrap("echo trying; exit 3");
     expect(code).toBe(3);
-    expect(run()).toMatchObject({ status: "failed", exitCode: 3 });
+    expect(run()).toMatchObject({ status: "failed", exitCode: 3, endMessage: null });
+  });
+
+  test("a failed command's last line on stderr is the run's end message, cut at 200 characters", async () => {
+    const said = await wrap(
+      "echo 'tar: /data: disk full' >&2; echo done; printf '  \\n' >&2; exit 2",
+    );
+    expect(said.code).toBe(2);
+    expect(said.run()).toMatchObject({
+      status: "failed",
+      exitCode: 2,
+      endMessage: "tar: /data: disk full",
+    });
+
+    const long = await wrap(`printf '%0300d\\n' 0 >&2; exit 1`);
+    expect(long.run().endMessage).toBe(`${"0".repeat(199)}…`);
+
+    const fine = await wrap("echo 'a warning on stderr' >&2; exit 0");
+    expect(fine.run()).toMatchObject({ status: "completed", endMessage: null });
   });
 
   test("a command killed by a signal fails the run, naming it; exit code 128+N", async () => {

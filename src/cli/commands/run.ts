@@ -15,7 +15,8 @@ directory. Its stdout and stderr still reach the terminal byte for byte, and eac
 becomes an event of the run (with its stream), shipped in the background in batches. Lines
 over 16 KiB are stored as several events; blank lines are not stored.
 
-Exit code 0 completes the run; any other fails it with the exit code recorded. A command
+Exit code 0 completes the run; any other fails it with the exit code recorded, and the
+command's last line on stderr as the run's end message (what alerts quote). A command
 killed by a signal fails the run with the signal named. statusbox run exits with the
 command's own code, or 128+N after signal N, as a shell does. SIGINT, SIGTERM and SIGHUP
 sent to statusbox run are passed on to the command, and the run is marked cancelled.

@@ -102,12 +102,38 @@ async function execute(
     sink: sinks[stream],
     ...output[stream],
   }));
-  await Promise.all([copyOutputs(sources, ship, child.exited), child.exited]);
-  return outcomeOf({
+  let lastError = "";
+  const shipNoting = (stream: EventStream, line: string) => {
+    if (stream === "stderr" && line.trim() !== "") lastError = line;
+    ship(stream, line);
+  };
+  await Promise.all([copyOutputs(sources, shipNoting, child.exited), child.exited]);
+  const outcome = outcomeOf({
     exitCode: child.exitCode,
     signal: signalName(child.signalCode),
     forwarded: signals.received,
   });
+  return withReason(outcome, lastError);
+}
+
+/** How much of the command's last error line a failed run's end message keeps. */
+const REASON_CHARACTERS = 200;
+
+/**
+ * A command that exits non-zero usually said why on stderr just before: its last line there
+ * becomes the end message, which is what an alert's summary quotes ("failed after 12.3s
+ * (exit code 2): disk full"). The whole output is in the run's events in any case.
+ */
+function withReason(outcome: Outcome, lastError: string): Outcome {
+  if (outcome.signal !== "fail" || outcome.details.message !== undefined || lastError === "") {
+    return outcome;
+  }
+  const characters = Array.from(lastError.trim());
+  const reason =
+    characters.length > REASON_CHARACTERS
+      ? `${characters.slice(0, REASON_CHARACTERS - 1).join("")}…`
+      : characters.join("");
+  return { ...outcome, details: { ...outcome.details, message: reason } };
 }
 
 /** Stopped before the command started: it never runs. */
