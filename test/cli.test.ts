@@ -12,6 +12,11 @@ describe("the command line", () => {
     const result = await runStatusbox(["--version"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^statusbox \d+\.\d+\.\d+/);
+
+    const extra = await runStatusbox(["--version", "--bogus"]);
+    expect(extra.code).toBe(2);
+    expect(extra.stdout).toBe("");
+    expect(extra.stderr).toContain("--version takes nothing after it, not '--bogus'");
   });
 
   test("--help lists the commands; every command has its own --help", async () => {

@@ -57,6 +57,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] === "--version" || argv[0] === "-v") {
+    if (argv.length > 1) {
+      io.stderr(`statusbox: --version takes nothing after it, not '${argv[1]}'\n`);
+      return 2;
+    }
     io.stdout(`statusbox ${VERSION}\n`);
     return 0;
   }
