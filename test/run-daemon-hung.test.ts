@@ -78,8 +78,9 @@ describe("statusbox run when the daemon hangs", () => {
       expect(wrapper.stderr()).toBe("err\n");
       const job = await hung.client.get(1);
       expect(job).toMatchObject({ status: "failed", exitCode: 3 });
+      // Its last stderr line, then how late the run was created.
       expect(job.message).toMatch(
-        /^the daemon created the run \d+\.\d s after the command had started$/,
+        /^err; the daemon created the run \d+\.\d s after the command had started$/,
       );
       expect(await loggedLines(hung.client)).toEqual(["err", "out"]);
     } finally {

@@ -136,10 +136,11 @@ const ID_WALK = /^SEARCH (runs|events) USING INTEGER PRIMARY KEY \(rowid[<>]\?\)
 
 /**
  * Statements that may walk the primary key: every row read is a row returned, because the id
- * bound is their only condition (a page of all runs; the events since the last one counted).
+ * bound is their only condition (a page of all runs; the events since the last one counted;
+ * the first event of the rate window, found by a binary search of such one-row seeks).
  */
 const ONLY_AN_ID_BOUND =
-  /^SELECT [\w*, ]+ FROM (runs|events) WHERE id [<>] \S+ ORDER BY id( ASC| DESC)? LIMIT \S+$/;
+  /^SELECT [\w*, ]+ FROM (runs|events) WHERE id [<>]=? \S+ ORDER BY id( ASC| DESC)? LIMIT \S+$/;
 /**
  * The name filter's documented fallback (run-pager.ts): with more than 64 matching names, or
  * more than 5000 names, it walks runs in id order testing LIKE. Fast while matches are common,
