@@ -1,9 +1,10 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { StatusBoxError, type ErrorCode } from "../domain/errors.ts";
+import type { ErrorCode } from "../domain/errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { storageFailure } from "../storage/storage-errors.ts";
+import { StorageFailureLog } from "./storage-failure-log.ts";
 
 /** The one error shape every route answers: `{"status":"error","error":"...","code":"..."}`. */
 export function errorResponse(
@@ -29,6 +30,7 @@ export const CLIENT_CLOSED_STATUS = 499;
 
 /** Turns anything thrown by a route into the error shape; only the unexpected is logged. */
 export function handleError(logger: Logger) {
+  const storageFailures = new StorageFailureLog(logger);
   return (error: Error, c: Context): Response => {
     if (clientWentAway(error, c.req.raw)) {
       // Not a server fault: the client hung up mid-body, or sent nothing for the idle
@@ -36,15 +38,15 @@ export function handleError(logger: Logger) {
       logger.debug("client went away", { method: c.req.method, path: c.req.path });
       return c.body(null, CLIENT_CLOSED_STATUS as ContentfulStatusCode);
     }
-    if (error instanceof StatusBoxError) {
-      return errorResponse(c, error.status, error.code, error.message);
-    }
     // A read outside the write queue (whose writes are mapped already) that met a lock or a
     // failing disk: the client may retry, as it would a write.
-    const storage = storageFailure(error, "answer");
-    if (storage) {
-      logger.warn("storage failure on a read", { path: c.req.path, error: String(error) });
-      return errorResponse(c, storage.status, storage.code, storage.message);
+    const known = storageFailure(error, "answer");
+    if (known) {
+      // A storage failure carries SQLite's error as its cause; the domain's refusals do not.
+      if (known.status === 503 && known.cause !== undefined) {
+        storageFailures.record(c.req.path, known.cause);
+      }
+      return errorResponse(c, known.status, known.code, known.message);
     }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, error.status, "bad_request", error.message || "bad request");

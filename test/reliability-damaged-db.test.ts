@@ -1,0 +1,66 @@
+import { Database } from "bun:sqlite";
+import { afterEach, expect, test } from "bun:test";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { runStatusbox } from "./helpers/binary.ts";
+import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Overwrites the root page of `table` with garbage, as a failing disk or a stray write would. */
+function damageTable(dbPath: string, table: string): void {
+  const db = new Database(dbPath);
+  const { rootpage } = db
+    .query<{ rootpage: number }, [string]>("SELECT rootpage FROM sqlite_master WHERE name = ?")
+    .get(table)!;
+  const { page_size } = db.query<{ page_size: number }, []>("PRAGMA page_size").get()!;
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  const fd = openSync(dbPath, "r+");
+  writeSync(fd, Buffer.alloc(page_size, 0xab), 0, page_size, (rootpage - 1) * page_size);
+  closeSync(fd);
+}
+
+test("a damaged database answers 503 with a sentence saying so, and the log says it too", async () => {
+  const dir = makeTempDir();
+  cleanups.push(dir.cleanup);
+  const dbPath = join(dir.path, "statusbox.db");
+  const created = await runStatusbox(["keys", "create", "--db", dbPath]);
+  const key = created.stdout.trim().split("\n").at(-1)!;
+  damageTable(dbPath, "events");
+
+  const daemon: DaemonProcess = await spawnDaemon(dbPath);
+  cleanups.push(() => daemon.stop("SIGKILL"));
+  const create = () =>
+    fetch(`${daemon.url}/api/jobs/`, {
+      method: "POST",
+      headers: { authorization: `ApiKey ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
+    });
+
+  for (let i = 0; i < 3; i++) {
+    const response = await create();
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expect(await response.json()).toEqual({
+      status: "error",
+      code: "unavailable",
+      error:
+        "the database file is damaged (SQLITE_CORRUPT); StatusBox's operator must restore it " +
+        "from a backup",
+    });
+  }
+  // One line for the three refusals (a full disk would refuse every write: one line per
+  // 10 s at most), naming SQLite's own error.
+  const lines = daemon
+    .log()
+    .split("\n")
+    .filter((line) => line.includes("storage failure"));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain("ERROR storage failure: request refused with 503");
+  expect(lines[0]).toContain("database disk image is malformed");
+});
