@@ -218,6 +218,10 @@ describe("where the log settings come from", () => {
       retention: { days: 30, maxEventsPerRun: 500 },
       metricsOpenOnLoopback: true,
     });
+
+    // A small number in the config file reaches the check as String() writes it: 1e-7.
+    const tiny = resolveOperationsSettings(args(), { retention: { days: 0.0000001 } });
+    expect(tiny.retention.days).toBe(0.0000001);
   });
 
   test("STATUSBOX_* variables win over the file, flags over both", () => {

@@ -98,7 +98,8 @@ export function resolveRetention(args: ParsedArgs, config: ConfigFile): Retentio
 
 function positiveNumber({ value: text, from }: Setting, whole: boolean, max = Infinity): number {
   const value = Number(text);
-  const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  // A config file's small number comes back from String() with an exponent: 1e-7.
+  const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?(e[+-]?\d+)?$/i;
   if (!pattern.test(text.trim()) || !(value > 0) || !Number.isFinite(value)) {
     const kind = whole ? "a whole number" : "a number";
     throw new UsageError(`${from} must be ${kind} greater than 0, not '${text}'`);
