@@ -51,6 +51,29 @@ describe("./statusbox.toml is read when no file is named", () => {
   });
 });
 
+describe("a named config file that is not a regular file is refused at once", () => {
+  test("a FIFO (which would wait for a writer), a device, a folder, a file over 1 MiB", async () => {
+    const fifo = join(dir.path, "fifo.toml");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    const big = join(dir.path, "big.toml");
+    writeFileSync(big, `# ${"x".repeat(1024 * 1024)}\n`);
+    const cases: [string, string][] = [
+      [fifo, "not a regular file but a FIFO"],
+      ["/dev/zero", "not a regular file but a device"],
+      [dir.path, "not a regular file but a folder"],
+      [big, "1048579 bytes, over the 1 MiB a config file may hold"],
+    ];
+    for (const [path, why] of cases) {
+      const check = await runStatusbox(["config", "check", "--config", path], {
+        env: NO_VARIABLES,
+        timeoutMs: 4000,
+      });
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain(`${path}: ${why}`);
+    }
+  });
+});
+
 describe("[server] host, port and db: flag, then STATUSBOX_*, then the file, then default", () => {
   const saved = new Map<string, string | undefined>();
   beforeEach(() => {

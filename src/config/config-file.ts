@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, type Stats } from "node:fs";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import type { ParsedArgs } from "../cli/command.ts";
@@ -101,12 +101,22 @@ export interface LocatedConfig {
  * file that cannot be read names `from`, what gave its path.
  */
 export function loadConfigFile(path: string, from: string | null = null): ConfigFile {
+  const named = from === null ? "" : ` (the path comes from ${from})`;
   let text: string;
   try {
+    // Reading a FIFO waits for a writer for ever, and /dev/zero never ends: only a regular
+    // file of a config file's size is read.
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      throw new ConfigError(path, `not a regular file but ${kindOf(stat)}${named}`);
+    }
+    if (stat.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(path, `${stat.size} bytes, over the 1 MiB a config file may hold`);
+    }
     text = readFileSync(path, "utf8");
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const named = from === null ? "" : ` (the path comes from ${from})`;
     throw new ConfigError(path, `cannot read the file (${code})${named}`);
   }
 
@@ -122,6 +132,15 @@ export function loadConfigFile(path: string, from: string | null = null): Config
   const result = configSchema.safeParse(parsed);
   if (result.success) return result.data;
   throw new ConfigError(path, describeIssue(result.error.issues[0]));
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function kindOf(stat: Stats): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  return "a device";
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
