@@ -1,6 +1,13 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { runStatusbox, statusboxCommand } from "./helpers/binary.ts";
 import { tempDirsPerTest } from "./helpers/temp-dir.ts";
@@ -54,6 +61,37 @@ describe("a --db that cannot be opened", () => {
         continue;
       }
       expectOneLine(result, new RegExp(`^statusbox: cannot open database ${dir}: .*folder`));
+    }
+  });
+
+  test("a FIFO, a device, a dangling link or a loop of links: one line that names it", async () => {
+    const dir = tempDir();
+    const fifo = join(dir, "fifo.db");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    const dangling = join(dir, "dangling.db");
+    symlinkSync(join(dir, "missing", "statusbox.db"), dangling);
+    const loop = join(dir, "loop.db");
+    symlinkSync(join(dir, "loop2.db"), loop);
+    symlinkSync(loop, join(dir, "loop2.db"));
+    const cases: [string, RegExp][] = [
+      [fifo, /fifo\.db: that path is a FIFO, not a file/],
+      ["/dev/null", /\/dev\/null: that path is a device, not a file/],
+      [dangling, /dangling\.db: a symbolic link to .*missing\/statusbox\.db, which does not exist/],
+      [loop, /loop\.db: a loop of symbolic links/],
+    ];
+    for (const [path, why] of cases) {
+      for (const args of commandsOn(path, join(dir, "copy.db"))) {
+        const result = await runStatusbox(args, { timeoutMs: 5000 });
+        if (args[0] === "backup") {
+          // Its own words: "no database at PATH", "PATH is not a database file".
+          expect(result.code).toBe(1);
+          expect(result.stderr).toMatch(
+            /^statusbox backup: (no database at \S+|\S+ is not a database file)\n$/,
+          );
+          continue;
+        }
+        expectOneLine(result, new RegExp(`^statusbox: cannot open database \\S*${why.source}`));
+      }
     }
   });
 

@@ -7,10 +7,9 @@ import {
   fchmodSync,
   mkdirSync,
   openSync,
-  statSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { canonicalDbPath, refuseHardLinks } from "./db-path.ts";
+import { canonicalDbPath, refuseHardLinks, refuseNonFile } from "./db-path.ts";
 import { migrate } from "./migrations.ts";
 import { DatabaseOpenError, explainOpenError } from "./open-errors.ts";
 
@@ -39,6 +38,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   const absolute = canonicalDbPath(path);
   let db: Database | undefined;
   try {
+    refuseNonFile(absolute);
     const created = createPrivateFile(absolute);
     refuseHardLinks(absolute);
     // SQLite would quietly open a file it may not write read-only, and every write would fail.
@@ -66,10 +66,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
  */
 export function openDatabaseReadOnly(path: string): Database {
   const absolute = canonicalDbPath(path);
+  refuseNonFile(absolute);
   if (!existsSync(absolute)) throw new DatabaseOpenError(absolute, "no such file");
-  if (statSync(absolute).isDirectory()) {
-    throw new DatabaseOpenError(absolute, "that path is a folder");
-  }
   refuseHardLinks(absolute);
   let db: Database | undefined;
   try {

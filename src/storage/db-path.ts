@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { DatabaseOpenError } from "./open-errors.ts";
 
@@ -37,6 +37,33 @@ export function refuseHardLinks(path: string): void {
       "writes through one would be lost to the others: keep a single name (a copy, or a " +
       "symbolic link, is fine)",
   );
+}
+
+/**
+ * Refuses a path that names something other than a file: SQLite would read a FIFO's header
+ * for ever or fail on a device with a bare "disk I/O error". A missing path passes (it is
+ * created); a link is judged by what it points at, and a dangling one or a loop is named so.
+ */
+export function refuseNonFile(path: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new DatabaseOpenError(path, "a loop of symbolic links");
+    if (code === "ENOENT" && isLink(path)) {
+      throw new DatabaseOpenError(
+        path,
+        `a symbolic link to ${readlinkSync(path)}, which does not exist: create the file it ` +
+          "points at, or name the database by another path",
+      );
+    }
+    return;
+  }
+  if (stats.isFile()) return;
+  if (stats.isDirectory()) throw new DatabaseOpenError(path, "that path is a folder");
+  const kind = stats.isFIFO() ? "a FIFO" : stats.isSocket() ? "a socket" : "a device";
+  throw new DatabaseOpenError(path, `that path is ${kind}, not a file`);
 }
 
 function isLink(path: string): boolean {
