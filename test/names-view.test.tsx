@@ -4,6 +4,7 @@ import { ManualClock } from "../src/domain/clock.ts";
 import { specOf } from "../src/schedules/spec.ts";
 import { ScheduleStore } from "../src/storage/schedule-store.ts";
 import { App } from "../tui/components/App.tsx";
+import { MAX_NAMES } from "../tui/data/name-list.ts";
 import { openWatchSource } from "../tui/data/watch-source.ts";
 import type { NameRow } from "../src/schedules/name-view.ts";
 import { nameLine } from "../tui/format/name-cells.ts";
@@ -123,6 +124,14 @@ describe("the names view of statusbox watch", () => {
     const runs = await press(KEY.escape, (t) => t.includes("DURATION / LEFT"));
     expect(runs).not.toContain("status:");
     expect(runs.split("\n")[0]).toBe(before);
+  });
+
+  test("past 10,000 names it lists the first 10,000 and says there are more", async () => {
+    const total = MAX_NAMES + 1;
+    fixture.db.transaction(() => fixture.addMany(total, (i) => ({ name: `job-${i}` })))();
+    const { press } = mount();
+    const text = await press("n", (t) => t.includes("job names of more"));
+    expect(text).toContain(`the first ${MAX_NAMES} job names of more (/ in the runs finds any)`);
   });
 
   test("the last line shows the selected name's schedule, when it has one", async () => {

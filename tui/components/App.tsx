@@ -106,6 +106,7 @@ function Body(props: {
         rows={screen.names.rows}
         selected={state.names.index - state.names.top}
         total={screen.names.total}
+        more={screen.names.more}
         height={height}
         width={width}
         now={now}

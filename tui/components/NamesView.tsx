@@ -11,8 +11,10 @@ export interface NamesViewProps {
   rows: NameRow[];
   /** Which of `rows` the cursor is on. */
   selected: number;
-  /** How many names there are in all. */
+  /** How many names are listed. */
   total: number;
+  /** The database holds names beyond the `total` listed. */
+  more?: boolean;
   /** Lines of the whole view: a header line, the names, and a line that sums up. */
   height: number;
   width: number;
@@ -25,10 +27,11 @@ export interface NamesViewProps {
  * the selected name on the last line (a column would leave too little room for names at
  * 80 columns). Enter on a name lists its runs (the runs table, filtered to exactly that name).
  */
-export function NamesView({ rows, selected, total, height, width, now, paint }: NamesViewProps) {
+export function NamesView(props: NamesViewProps) {
+  const { rows, selected, total, more = false, height, width, now, paint } = props;
   const shown = rows.slice(0, Math.max(0, height - 2));
   const lines = shown.map((row, i) => nameLine(row, now, width, paint, i === selected));
-  const summary = fit(summaryText(shown[selected], total), width);
+  const summary = fit(summaryText(shown[selected], total, more), width);
   const body = lines.length > 0 ? lines : [paint.dim("  no job names yet")];
   const padding = Array.from({ length: Math.max(0, height - 2 - body.length) }, () => "");
   const all = [paint.bold(nameHeaderLine(width)), ...body, ...padding, paint.dim(summary)];
@@ -36,8 +39,10 @@ export function NamesView({ rows, selected, total, height, width, now, paint }: 
 }
 
 /** The selected name's schedule when it has one, then how many names and what 24H/7D mean. */
-function summaryText(row: NameRow | undefined, total: number): string {
-  const names = `${total} job name${total === 1 ? "" : "s"}`;
+function summaryText(row: NameRow | undefined, total: number, more: boolean): string {
+  const names = more
+    ? `the first ${total} job names of more (/ in the runs finds any)`
+    : `${total} job name${total === 1 ? "" : "s"}`;
   const legend = "24H and 7D are runs/failures (failed, timed out, missed)";
   if (!row?.schedule) return `  ${names}; ${legend}`;
   return `  ${oneLine(row.name)}: ${describeSpec(row.schedule)} · ${names}; ${legend}`;

@@ -12,6 +12,7 @@ export const MAX_NAMES = 10_000;
 export class NameList {
   private view: NameView | null = null;
   private names: string[] | null = null;
+  private more = false;
 
   constructor(private readonly db: Database) {}
 
@@ -20,9 +21,20 @@ export class NameList {
     this.names = null;
   }
 
+  /** The first MAX_NAMES names in order. */
   all(): string[] {
-    this.names ??= this.nameView().list("", MAX_NAMES);
+    if (this.names === null) {
+      const names = this.nameView().list("", MAX_NAMES + 1);
+      this.more = names.length > MAX_NAMES;
+      this.names = names.slice(0, MAX_NAMES);
+    }
     return this.names;
+  }
+
+  /** Whether the database holds names beyond those `all` lists. */
+  hasMore(): boolean {
+    this.all();
+    return this.more;
   }
 
   rows(names: string[], now: number): NameRow[] {

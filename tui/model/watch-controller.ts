@@ -22,7 +22,8 @@ export interface WatchScreen {
   counts: StatusCounts;
   detail: { run: WatchRun | null; total: number; lines: LogLine[] } | null;
   /** The names view: the names on screen with their figures, and how many there are. */
-  names: { rows: NameRow[]; total: number } | null;
+  /** `more`: the database holds names beyond the `total` listed. */
+  names: { rows: NameRow[]; total: number; more: boolean } | null;
   /** The last read that failed (database gone, locked too long); the UI keeps trying. */
   error: string | null;
   /** Names of alert channels whose latest delivery failed. */
@@ -153,7 +154,7 @@ export class WatchController {
     this.state.names = settleNames(this.state.names, names, height);
     const { top } = this.state.names;
     const rows = this.source.names.rows(names.slice(top, top + height), this.clock.now());
-    return { rows, total: names.length };
+    return { rows, total: names.length, more: this.source.names.hasMore() };
   }
 
   /** Rows of names the view holds: the body less its header and summary lines. */
