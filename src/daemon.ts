@@ -23,6 +23,7 @@ import type { DeclaredSchedule } from "./schedules/schedule-service.ts";
 import { createSchedules, type Schedules } from "./schedules/setup.ts";
 import { Checkpointer } from "./storage/checkpointer.ts";
 import { DaemonLock } from "./storage/daemon-lock.ts";
+import { DatabaseFileWatch } from "./storage/database-file-watch.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
 import { WalSync } from "./storage/wal-sync.ts";
@@ -118,6 +119,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onRecovered: () => logger.info("background checkpoints working again"),
   });
   const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
+  const fileWatch = new DatabaseFileWatch(db.filename, (problem) => {
+    logger.error("database file gone", { error: problem });
+    writes.refuse(problem);
+  });
   const keys = new KeyService(new KeyStore(db), clock);
 
   let runs: RunService;
@@ -156,6 +161,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const retention = startRetention(db, writes, clock, logger, metrics, options.retention);
   metrics.watch({ db, wheel, writes, retention });
   alerts.dispatcher.start();
+  fileWatch.start();
 
   const app = createApp({
     runs,
@@ -166,8 +172,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metricsOpenOnLoopback: options.metricsOpenOnLoopback,
     logRequests: options.logRequests,
     schedules: { service: schedules.service, names: new NameView(db), clock },
+    healthProblem: () => fileWatch.problem,
   });
   const stopBackground = async () => {
+    fileWatch.stop();
     scheduler.stop();
     schedules.checker.stop();
     await retention.stop();

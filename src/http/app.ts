@@ -6,7 +6,7 @@ import type { DaemonMetrics } from "../metrics/daemon-metrics.ts";
 import { requestMetrics } from "../metrics/request-metrics.ts";
 import type { ApiKey } from "../storage/key-store.ts";
 import { requireApiKey } from "./auth.ts";
-import { handleError, handleNotFound } from "./errors.ts";
+import { errorResponse, handleError, handleNotFound } from "./errors.ts";
 import { requestLog } from "./request-log.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { metricsRoute } from "./routes/metrics.ts";
@@ -28,6 +28,8 @@ export interface AppDependencies {
   metricsOpenOnLoopback?: boolean;
   /** Log one line per request (never a body or a header). */
   logRequests?: boolean;
+  /** What makes the daemon unhealthy now (/healthz answers 503 with it), or null. */
+  healthProblem?: () => string | null;
   /** The schedules and the names view; their routes answer 503 without them. */
   schedules?: ScheduleDependencies;
 }
@@ -40,7 +42,11 @@ export function createApp(deps: AppDependencies): Hono {
   if (deps.metrics) app.use("*", requestMetrics(deps.metrics.http));
   if (deps.logRequests) app.use("*", requestLog(deps.logger));
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/healthz", (c) => {
+    const problem = deps.healthProblem?.() ?? null;
+    if (problem !== null) return errorResponse(c, 503, "unavailable", problem);
+    return c.json({ status: "ok" });
+  });
   const metrics = {
     render: () => deps.metrics?.render() ?? "",
     keys: deps.keys,

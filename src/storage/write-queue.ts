@@ -40,6 +40,8 @@ export class WriteQueue {
   private queue: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  /** Set by `refuse`: why every write fails from now on. */
+  private refusal: string | null = null;
   private busySince: number | null = null;
   private busyRetries = 0;
   /** Set by `giveUpBy`: past this time a write waiting for the lock fails at once. */
@@ -75,6 +77,7 @@ export class WriteQueue {
 
   submit<T>(op: WriteOp<T>): Promise<T> {
     if (this.closed) return Promise.reject(unavailable("the server is shutting down"));
+    if (this.refusal !== null) return Promise.reject(unavailable(this.refusal));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
       this.schedule(0);
@@ -92,6 +95,16 @@ export class WriteQueue {
    */
   giveUpBy(deadline: number): void {
     this.lockDeadline = Math.min(this.lockDeadline, deadline);
+  }
+
+  /**
+   * Fails every write from now on, those already waiting too, with a 503 saying `why`: the
+   * database can no longer keep them (its file was deleted under the daemon).
+   */
+  refuse(why: string): void {
+    this.refusal = why;
+    for (const item of this.queue.splice(0)) item.reject(unavailable(why));
+    this.notifyIdle();
   }
 
   /** Refuses new work and resolves once everything already submitted has settled. */

@@ -18,10 +18,13 @@ const OPENAPI_DOCUMENT = z.looseObject({
 export const APP_OPERATIONS: Record<string, Operation> = {
   "GET /healthz": {
     summary: "Health",
-    description: "Answers 200 while the daemon serves; needs no key.",
+    description: "Answers 200 while the daemon serves and can store writes; needs no key.",
     tag: "operations",
     access: "none",
     ok: { description: "The daemon is up.", json: okJson },
+    errors: {
+      503: "The daemon cannot keep writes (its database file was deleted or replaced).",
+    },
   },
   "GET /metrics": {
     summary: "Prometheus metrics",

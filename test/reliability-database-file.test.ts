@@ -1,10 +1,11 @@
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, realpathSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -63,4 +64,37 @@ test("a damaged database answers 503 with a sentence saying so, and the log says
   expect(lines).toHaveLength(1);
   expect(lines[0]).toContain("ERROR storage failure: request refused with 503");
   expect(lines[0]).toContain("database disk image is malformed");
+});
+
+test("a database file deleted under the daemon: writes refused with 503, /healthz fails, the log says why", async () => {
+  const dir = makeTempDir();
+  cleanups.push(dir.cleanup);
+  const dbPath = join(dir.path, "statusbox.db");
+  const daemon: DaemonProcess = await spawnDaemon(dbPath);
+  cleanups.push(() => daemon.stop("SIGKILL"));
+  const create = () =>
+    fetch(`${daemon.url}/api/jobs/`, {
+      method: "POST",
+      headers: { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
+    });
+  expect((await create()).status).toBe(200);
+
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
+  const health = await waitFor(
+    async () => {
+      const response = await fetch(`${daemon.url}/healthz`);
+      return response.status === 503 ? response : null;
+    },
+    { what: "/healthz to fail", timeoutMs: 5000 },
+  );
+  const why =
+    `the database file ${realpathSync(dir.path)}/statusbox.db was deleted while the daemon ran; ` +
+    "writes are refused, since they would be lost: restart the daemon";
+  expect(await health.json()).toEqual({ status: "error", code: "unavailable", error: why });
+
+  const refused = await create();
+  expect(refused.status).toBe(503);
+  expect(((await refused.json()) as { error: string }).error).toBe(why);
+  expect(daemon.log()).toContain("ERROR database file gone");
 });
