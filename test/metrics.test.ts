@@ -216,7 +216,16 @@ describe("GET /metrics", () => {
         "pager/delivered": 0,
         "quiet/delivered": 0,
       };
-      expect(deliveries(await scrape(daemon), expected)).toEqual(expected);
+      // An attempt is in the database from its commit, and counted once its write is answered
+      // (after the WAL sync): the last count may come a moment after the last row.
+      const counted = await waitFor(
+        async () => {
+          const found = deliveries(await scrape(daemon!), expected);
+          return Bun.deepEquals(found, expected) ? found : null;
+        },
+        { what: "every attempt counted" },
+      );
+      expect(counted).toEqual(expected);
 
       clock.advance(61 * DAY_MS);
       const report = await daemon.retention.runNow();

@@ -1,4 +1,5 @@
 import type { LogFields, Logger } from "../log/logger.ts";
+import { isBusy } from "../storage/storage-errors.ts";
 
 /** How often, at most, a run of storage failures is logged while it lasts. */
 const EVERY_MS = 10_000;
@@ -26,7 +27,9 @@ export class StorageFailureLog {
     }
     const fields: LogFields = { path, error: String(cause) };
     if (this.unlogged > 0) fields.alsoRefusedSinceLastLine = this.unlogged;
-    this.logger.error("storage failure: request refused with 503", fields);
+    // Another process holding the lock passes; a full disk or a damaged file needs a person.
+    const level = isBusy(cause) ? "warn" : "error";
+    this.logger[level]("storage failure: request refused with 503", fields);
     this.lastLoggedAt = now;
     this.unlogged = 0;
   }
