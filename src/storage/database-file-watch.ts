@@ -3,6 +3,29 @@ import { statSync } from "node:fs";
 /** How often the daemon looks at its database's path. */
 const EVERY_MS = 1000;
 
+/** What became of a database file since it was opened. */
+export type FileChange = "deleted" | "replaced by another file";
+
+/**
+ * The file a path named when it was opened (its device and inode), to tell later whether the
+ * path still names it. A connection keeps the file it opened whatever happens to the name.
+ */
+export class DatabaseFileIdentity {
+  private readonly identity: string | null;
+
+  constructor(private readonly path: string) {
+    this.identity = identityOf(path);
+  }
+
+  /** What happened to the file since, or null (also for a path that named nothing at first). */
+  change(): FileChange | null {
+    if (this.identity === null) return null;
+    const now = identityOf(this.path);
+    if (now === this.identity) return null;
+    return now === null ? "deleted" : "replaced by another file";
+  }
+}
+
 /**
  * Notices the database file being deleted or replaced under the running daemon (an `rm`, a
  * restore done without stopping it). SQLite goes on writing to the file it opened, which no
@@ -11,7 +34,7 @@ const EVERY_MS = 1000;
  * fail its health check rather than lose them quietly.
  */
 export class DatabaseFileWatch {
-  private readonly identity: string;
+  private readonly file: DatabaseFileIdentity;
   private timer: ReturnType<typeof setInterval> | null = null;
   problem: string | null = null;
 
@@ -19,7 +42,7 @@ export class DatabaseFileWatch {
     private readonly path: string,
     private readonly onProblem: (problem: string) => void,
   ) {
-    this.identity = identityOf(path) ?? "";
+    this.file = new DatabaseFileIdentity(path);
   }
 
   start(everyMs = EVERY_MS): void {
@@ -35,11 +58,10 @@ export class DatabaseFileWatch {
   /** Looks once; answers the problem, if there is one now. */
   check(): string | null {
     if (this.problem !== null) return this.problem;
-    const now = identityOf(this.path);
-    if (now === this.identity) return null;
-    const what = now === null ? "deleted" : "replaced by another file";
+    const change = this.file.change();
+    if (change === null) return null;
     this.problem =
-      `the database file ${this.path} was ${what} while the daemon ran; writes are refused, ` +
+      `the database file ${this.path} was ${change} while the daemon ran; writes are refused, ` +
       "since they would be lost: restart the daemon";
     this.stop();
     this.onProblem(this.problem);
