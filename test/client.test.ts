@@ -103,6 +103,22 @@ describe("StatusBoxClient against a real daemon", () => {
     expect(await caught(anonymous.get(id))).toMatchObject({ status: 401, code: "unauthorized" });
   });
 
+  test("sets, reads and deletes a schedule, and reads the view by name", async () => {
+    const id = await client.create({ name: "hourly", timeoutSeconds: 60 });
+    await client.complete(id, { exitCode: 0 });
+    const set = await client.setSchedule("hourly", { every: "1h", grace: "10m" });
+    expect(set).toMatchObject({ name: "hourly", cron: null, every: "1h", grace: "10m" });
+    expect(await client.schedule("hourly")).toEqual(set);
+    expect((await client.schedules()).map((s) => s.name)).toContain("hourly");
+
+    const { names } = await client.names({ limit: 1000 });
+    const row = names.find((n) => n.name === "hourly");
+    expect(row).toMatchObject({ lastRun: { id, status: "completed" }, lastSuccess: { id } });
+    expect(row?.schedule).toEqual(set);
+    await client.deleteSchedule("hourly");
+    expect(await client.schedules()).not.toContainEqual(set);
+  });
+
   test("a repeated end signal succeeds, so retrying it is safe", async () => {
     const id = await client.create({ name: "x", timeoutSeconds: 60 });
     await client.fail(id, { exitCode: 3 });

@@ -1,12 +1,13 @@
+import type { z } from "zod";
+import { ANSWERS, readAnswer } from "./answers.ts";
 import { prepareBatch, toLines, type PreparedBatch } from "./batches.ts";
-import { connectionError, StatusBoxApiError } from "./errors.ts";
+import { connectionError, statusLine, StatusBoxApiError } from "./errors.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 import type {
   EndDetails,
   EndSignal,
   Job,
   JobEvent,
-  JobName,
   JobStatus,
   LogItem,
   NewJob,
@@ -62,9 +63,10 @@ interface RequestSpec {
 /**
  * A typed client of the StatusBox API: create a run, log to it (one line or many), end it,
  * read it. Every method throws StatusBoxApiError when the daemon answers an error (with its
- * HTTP status and message) and StatusBoxConnectionError when it cannot be reached. Requests
- * are retried with backoff on connection errors and 5xx answers, as far as that is safe: see
- * `isRetryable`.
+ * HTTP status and message), or when what answers is not the daemon (code `http_error`: an
+ * error page, or a 2xx whose body is not StatusBox's JSON with the fields the call reads),
+ * and StatusBoxConnectionError when it cannot be reached. Requests are retried with backoff
+ * on connection errors and 5xx answers, as far as that is safe: see `isRetryable`.
  */
 export class StatusBoxClient {
   readonly url: string;
@@ -86,8 +88,8 @@ export class StatusBoxClient {
   /** Creates a run; answers its id. */
   async create(job: NewJob, call?: CallOptions): Promise<number> {
     const spec = { method: "POST", path: "/api/jobs/", body: job, idempotent: false, call };
-    const answer = await this.request<{ id: number }>(spec as RequestSpec);
-    return answer!.id;
+    const answer = await this.request(spec as RequestSpec, ANSWERS.created);
+    return answer.id;
   }
 
   /**
@@ -124,7 +126,15 @@ export class StatusBoxClient {
     const path = `/api/jobs/${id}/events`;
     const headers = { "idempotency-key": options.idempotencyKey ?? crypto.randomUUID() };
     const json = batch.body;
-    await this.request({ method: "POST", path, json, headers, idempotent: true, call: options });
+    const spec: RequestSpec = {
+      method: "POST",
+      path,
+      json,
+      headers,
+      idempotent: true,
+      call: options,
+    };
+    await this.request(spec, ANSWERS.unread);
   }
 
   /**
@@ -133,7 +143,8 @@ export class StatusBoxClient {
    */
   async end(id: number, signal: EndSignal, details: EndDetails = {}, call?: CallOptions) {
     const path = `/api/jobs/${id}/${signal}`;
-    await this.request({ method: "POST", path, body: details, idempotent: true, call });
+    const spec: RequestSpec = { method: "POST", path, body: details, idempotent: true, call };
+    await this.request(spec, ANSWERS.unread);
   }
 
   complete = (id: number, details?: EndDetails) => this.end(id, "complete", details);
@@ -141,25 +152,21 @@ export class StatusBoxClient {
   cancel = (id: number, details?: EndDetails) => this.end(id, "cancel", details);
 
   async get(id: number): Promise<Job> {
-    const answer = await this.request<{ job: Job }>(this.read(`/api/jobs/${id}`));
-    return answer!.job;
+    const answer = await this.request(this.read(`/api/jobs/${id}`), ANSWERS.job);
+    return answer.job;
   }
 
   /** Runs, newest first; `next` is the `before` of the following page, or null. */
   async list(filter: { status?: JobStatus; name?: string; limit?: number; before?: number } = {}) {
-    const query = toQuery(filter);
-    const answer = await this.request<{ jobs: Job[]; next: number | null }>(
-      this.read(`/api/jobs${query}`),
-    );
-    return answer!;
+    const answer = await this.request(this.read(`/api/jobs${toQuery(filter)}`), ANSWERS.jobs);
+    return { jobs: answer.jobs, next: answer.next };
   }
 
   /** One page of a run's events, oldest first, with ids above `after`. */
   async events(id: number, page: { after?: number; limit?: number } = {}): Promise<JobEvent[]> {
-    const answer = await this.request<{ events: JobEvent[] }>(
-      this.read(`/api/jobs/${id}/events${toQuery(page)}`),
-    );
-    return answer!.events;
+    const path = `/api/jobs/${id}/events${toQuery(page)}`;
+    const answer = await this.request(this.read(path), ANSWERS.events);
+    return answer.events;
   }
 
   /** Every event of a run, oldest first, fetched page by page. */
@@ -174,41 +181,43 @@ export class StatusBoxClient {
 
   /** Every schedule, by job name. */
   async schedules(): Promise<Schedule[]> {
-    const answer = await this.request<{ schedules: Schedule[] }>(this.read("/api/schedules"));
-    return answer!.schedules;
+    const answer = await this.request(this.read("/api/schedules"), ANSWERS.schedules);
+    return answer.schedules;
   }
 
   async schedule(name: string): Promise<Schedule> {
-    const answer = await this.request<{ schedule: Schedule }>(this.read(schedulePath(name)));
-    return answer!.schedule;
+    const answer = await this.request(this.read(schedulePath(name)), ANSWERS.schedule);
+    return answer.schedule;
   }
 
   /** Creates or replaces the schedule of a job name; setting the same again is harmless. */
   async setSchedule(name: string, fields: ScheduleFields): Promise<Schedule> {
     const spec = { method: "PUT", path: schedulePath(name), body: fields, idempotent: true };
-    const answer = await this.request<{ schedule: Schedule }>(spec as RequestSpec);
-    return answer!.schedule;
+    const answer = await this.request(spec as RequestSpec, ANSWERS.schedule);
+    return answer.schedule;
   }
 
   /** Removes the schedule of a job name (a 404 StatusBoxApiError when it has none). */
   async deleteSchedule(name: string): Promise<void> {
-    await this.request({ method: "DELETE", path: schedulePath(name), idempotent: false });
+    const spec: RequestSpec = { method: "DELETE", path: schedulePath(name), idempotent: false };
+    await this.request(spec, ANSWERS.unread);
   }
 
   /** One page of the view by job name; `next` is the `after` of the following page. */
   async names(page: { after?: string; limit?: number } = {}) {
     const path = `/api/names${toQuery(page)}`;
-    const answer = await this.request<{ names: JobName[]; next: string | null }>(this.read(path));
-    return answer!;
+    const answer = await this.request(this.read(path), ANSWERS.names);
+    return { names: answer.names, next: answer.next };
   }
 
   private read(path: string): RequestSpec {
     return { method: "GET", path, idempotent: true };
   }
 
-  private async request<T>(spec: RequestSpec): Promise<T | null> {
+  /** Sends `spec` (with retries) and answers its 2xx body as `answer` describes it. */
+  private async request<T>(spec: RequestSpec, answer: z.ZodType<T>): Promise<T> {
     const retries = spec.call?.retries ?? this.retry.retries;
-    return withRetry(() => this.attempt<T>(spec), {
+    return withRetry(() => this.attempt(spec, answer), {
       ...this.retry,
       retries,
       signal: spec.call?.signal,
@@ -225,7 +234,7 @@ export class StatusBoxClient {
     return AbortSignal.any([caller, timeout]);
   }
 
-  private async attempt<T>(spec: RequestSpec): Promise<T | null> {
+  private async attempt<T>(spec: RequestSpec, answer: z.ZodType<T>): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json", ...spec.headers };
     if (this.key) headers.authorization = `ApiKey ${this.key}`;
     const body = spec.json ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
@@ -247,7 +256,7 @@ export class StatusBoxClient {
       throw connectionError(this.url, error);
     }
 
-    if (status >= 200 && status < 300) return text.trim() === "" ? null : (JSON.parse(text) as T);
+    if (status >= 200 && status < 300) return readAnswer(response, text, answer);
     throw apiError(response, text);
   }
 }
@@ -261,8 +270,7 @@ function apiError(response: Response, text: string): StatusBoxApiError {
   } catch {
     // Not our JSON (a proxy's HTML page, say): the status line is all there is to say.
   }
-  const message =
-    typeof body.error === "string" ? body.error : `HTTP ${response.status} ${response.statusText}`;
+  const message = typeof body.error === "string" ? body.error : statusLine(response);
   const code = typeof body.code === "string" ? body.code : "http_error";
   const retryAfter = Number(response.headers.get("retry-after"));
   const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;

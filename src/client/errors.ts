@@ -1,7 +1,9 @@
 /**
  * The daemon answered with an error. `status` is the HTTP status, `message` the daemon's own
  * sentence and `code` its machine code (`conflict`, `not_found`, ...); `body` is the whole
- * error object, which for a refused end signal also holds `jobStatus`.
+ * error object, which for a refused end signal also holds `jobStatus`. An answer that is not
+ * the daemon's JSON (a proxy's page, another server at the URL), whatever its status, has
+ * the code `http_error` and a message that starts with the status line.
  */
 export class StatusBoxApiError extends Error {
   readonly status: number;
@@ -48,6 +50,10 @@ export class StatusBoxConnectionError extends Error {
     this.delivered = delivered;
   }
 }
+
+/** "HTTP 502 Bad Gateway": how an answer that is not the daemon's is named. */
+export const statusLine = (response: Response): string =>
+  `HTTP ${response.status} ${response.statusText}`.trimEnd();
 
 /** Errors meaning that the request never left this host, so that no retry can duplicate it. */
 const UNDELIVERED_CODES = new Set([

@@ -81,6 +81,8 @@ export class RunCreation {
 function refusal(error: unknown): string {
   const sentence = describeClientError(error);
   if (sentence === null) throw error;
-  const refused = error instanceof StatusBoxApiError ? "the daemon refused the run: " : "";
+  // An http_error is an answer from something else at the URL, not a refusal by the daemon.
+  const fromDaemon = error instanceof StatusBoxApiError && error.code !== "http_error";
+  const refused = fromDaemon ? "the daemon refused the run: " : "";
   return `${refused}${sentence}; the command runs without being reported`;
 }
