@@ -149,6 +149,28 @@ cat > ${out}.stdin`,
     }
   });
 
+  test("a program that floods stderr gives the end of it as the error", async () => {
+    const dir = makeTempDir();
+    const flood = script(
+      dir.path,
+      "flood",
+      `head -c 50000000 /dev/zero | tr '\\0' a >&2; echo "pager service unreachable" >&2; exit 1`,
+    );
+    const kit = alertKit([{ name: "pager", type: "command", command: [flood] }]);
+    try {
+      await kit.finish("x", "fail");
+      await kit.dispatcher.step();
+      const [attempt] = kit.attempts();
+      expect(attempt).toMatchObject({ outcome: "failed", status_code: 1 });
+      expect(attempt!.error).toStartWith("exited with code 1: aaaa");
+      expect(attempt!.error).toEndWith("aaaapager service unreachable");
+      expect(attempt!.error!.length).toBeLessThan(400);
+    } finally {
+      await kit.close();
+      dir.cleanup();
+    }
+  });
+
   test("a program still running at the time limit is killed and retried", async () => {
     const dir = makeTempDir();
     const stuck = script(dir.path, "stuck", "exec sleep 30");

@@ -8,6 +8,7 @@ import { silentLogger } from "../src/log/logger.ts";
 import { channelsOf } from "./helpers/alerts-kit.ts";
 import { closedPort, startReceiver } from "./helpers/http-receiver.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
+import { startStallingSmtp } from "./helpers/stalling-smtp.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
@@ -147,6 +148,59 @@ on = ["failed"]
       expect(receiver.requests.length).toBe(2);
     } finally {
       if (first.proc.exitCode === null) first.proc.kill("SIGKILL");
+      dir.cleanup();
+    }
+  });
+
+  test("SIGTERM while an email is stuck on a server that never finishes: exit 0 in 5 s", async () => {
+    const dir = makeTempDir();
+    const server = await startStallingSmtp("endless-reply");
+    const dbPath = join(dir.path, "statusbox.db");
+    const config = join(dir.path, "statusbox.toml");
+    writeFileSync(
+      config,
+      `[[alerts]]
+name = "mail"
+type = "email"
+host = "127.0.0.1"
+port = ${server.port}
+tls = "none"
+from = "a@b.c"
+to = ["x@y.z"]
+`,
+    );
+    const env = { STATUSBOX_API_KEY: "sbx_alerts_stuck_mail_test_key" };
+    const daemon = await spawnDaemon(dbPath, { args: ["--config", config], env });
+    try {
+      const headers = { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` };
+      const created = await fetch(`${daemon.url}/api/jobs/`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "backup", timeoutSeconds: 600 }),
+      });
+      const { id } = await created.json();
+      await fetch(`${daemon.url}/jobs/${id}/fail`, { method: "POST", headers });
+      await waitFor(() => server.connections === 1, { what: "the mail delivery" });
+      await Bun.sleep(300); // well into the reply that never ends
+
+      const signalledAt = performance.now();
+      daemon.proc.kill("SIGTERM");
+      const exited = await Promise.race([daemon.proc.exited, Bun.sleep(5000).then(() => null)]);
+      expect({ exited, withinFiveSeconds: performance.now() - signalledAt < 5000 }).toEqual({
+        exited: 0,
+        withinFiveSeconds: true,
+      });
+      expect(daemon.log()).toContain("statusbox stopped");
+      expect(server.closedAt.length).toBe(1);
+
+      // The attempt cut short is not recorded: the alert waits for the next start.
+      const db = new Database(dbPath, { readonly: true });
+      const outbox = db.query("SELECT state, attempts FROM alert_outbox").all();
+      db.close();
+      expect(outbox).toEqual([{ state: "pending", attempts: 0 }]);
+    } finally {
+      if (daemon.proc.exitCode === null) daemon.proc.kill("SIGKILL");
+      await server.stop();
       dir.cleanup();
     }
   });

@@ -170,6 +170,46 @@ describe("the dispatcher", () => {
     }
   });
 
+  test("a channel that never answers holds 4 slots at most; the others deliver at once", async () => {
+    const stuck = startReceiver();
+    stuck.answer(() => new Promise(() => {})); // never answers: only the 10 s limit ends it
+    const good = startReceiver();
+    const kit = alertKit(
+      [
+        hookAt(stuck.url, { name: "stuck", jobs: ["stuck-*"] }),
+        hookAt(good.url, { name: "good", jobs: ["good-*"] }),
+      ],
+      { dispatcher: { pollMs: 600_000 } },
+    );
+    try {
+      // The stuck channel's 20 alerts are all due before the good channel's: the first due
+      // alerts, however many are read, are all its own.
+      for (let i = 0; i < 20; i++) await kit.finish(`stuck-${i}`, "fail");
+      for (let i = 0; i < 5; i++) await kit.finish(`good-${i}`, "fail");
+      kit.dispatcher.start();
+
+      await waitFor(() => good.requests.length === 5, {
+        what: "the good channel's alerts",
+        timeoutMs: 2000,
+      });
+      await waitFor(() => kit.outbox().filter((a) => a.state === "delivered").length === 5, {
+        what: "the deliveries to be recorded",
+        timeoutMs: 2000,
+      });
+      expect(stuck.requests.length).toBe(4);
+      expect(
+        kit
+          .outbox()
+          .filter((a) => a.channel === "stuck")
+          .map((a) => a.state),
+      ).toEqual(Array(20).fill("pending"));
+    } finally {
+      await kit.close();
+      await stuck.stop();
+      await good.stop();
+    }
+  });
+
   test("a new alert wakes a running dispatcher at once", async () => {
     const receiver = startReceiver();
     const kit = alertKit([hookAt(receiver.url)], { dispatcher: { pollMs: 600_000 } });

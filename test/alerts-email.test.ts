@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { alertKit } from "./helpers/alerts-kit.ts";
+import type { AlertChannelOf } from "../src/alerts/channel-schemas.ts";
+import { DeliveryAborted } from "../src/alerts/channels/delivery.ts";
+import { sendEmail } from "../src/alerts/channels/email.ts";
+import { testPayload } from "../src/alerts/test-alert.ts";
+import { alertKit, channelsOf } from "./helpers/alerts-kit.ts";
+import { REPO_ROOT } from "./helpers/binary.ts";
 import { closedPort } from "./helpers/http-receiver.ts";
 import { startSmtpSink } from "./helpers/smtp-sink.ts";
+import { startStallingSmtp } from "./helpers/stalling-smtp.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 
 const mailChannel = (port: number, extra: Record<string, unknown> = {}) => ({
   name: "mail",
@@ -13,6 +20,9 @@ const mailChannel = (port: number, extra: Record<string, unknown> = {}) => ({
   to: ["ops@example.com", "oncall@example.com"],
   ...extra,
 });
+
+const mailTo = (port: number) => channelsOf([mailChannel(port)])[0] as AlertChannelOf<"email">;
+const neverAborted = new AbortController().signal;
 
 describe("email channel", () => {
   test("sends a mail with the summary as subject and the last events in the body", async () => {
@@ -148,6 +158,84 @@ describe("email channel", () => {
       }
     } finally {
       await kit.close();
+    }
+  });
+});
+
+describe("email channel, against a server that never finishes answering", () => {
+  for (const behaviour of ["endless-reply", "trickled-greeting"] as const) {
+    test(`${behaviour}: fails at the deadline, to be retried, its connection closed`, async () => {
+      const server = await startStallingSmtp(behaviour);
+      try {
+        const began = performance.now();
+        const result = await sendEmail(
+          mailTo(server.port),
+          testPayload("mail", Date.now()),
+          neverAborted,
+          { deadlineMs: 300 },
+        );
+        const took = performance.now() - began;
+
+        expect(result).toEqual({
+          outcome: "failed",
+          statusCode: null,
+          error: "no answer from the SMTP server within 300ms",
+        });
+        expect(took).toBeGreaterThanOrEqual(290);
+        expect(took).toBeLessThan(1000);
+        await waitFor(() => server.closedAt.length === 1, { what: "the connection to close" });
+        expect(server.closedAt[0]! - began).toBeLessThan(took + 100);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  test("a shutdown ends a delivery in progress at once, its connection closed", async () => {
+    const server = await startStallingSmtp("endless-reply");
+    const shutdown = new AbortController();
+    try {
+      const delivery = sendEmail(
+        mailTo(server.port),
+        testPayload("mail", Date.now()),
+        shutdown.signal,
+      );
+      await waitFor(() => server.connections === 1, { what: "the connection" });
+      await Bun.sleep(200);
+      const abortedAt = performance.now();
+      shutdown.abort();
+
+      expect(await delivery.catch((error: unknown) => error)).toBeInstanceOf(DeliveryAborted);
+      expect(performance.now() - abortedAt).toBeLessThan(100);
+      await waitFor(() => server.closedAt.length === 1, { what: "the connection to close" });
+      expect(server.closedAt[0]! - abortedAt).toBeLessThan(100);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a delivery given up leaves nothing that keeps the process alive", async () => {
+    const server = await startStallingSmtp("endless-reply");
+    const script = `
+      import { sendEmail } from "${REPO_ROOT}/src/alerts/channels/email.ts";
+      import { testPayload } from "${REPO_ROOT}/src/alerts/test-alert.ts";
+      const channel = ${JSON.stringify(mailTo(server.port))};
+      const result = await sendEmail(channel, testPayload("mail", Date.now()),
+        new AbortController().signal, { deadlineMs: 300 });
+      console.log(result.error);`;
+    try {
+      const began = performance.now();
+      const child = Bun.spawn([process.execPath, "-e", script], { stdout: "pipe" });
+      const exited = await Promise.race([child.exited, Bun.sleep(5000).then(() => "alive")]);
+      child.kill("SIGKILL");
+
+      expect(exited).toBe(0);
+      expect(await new Response(child.stdout).text()).toBe(
+        "no answer from the SMTP server within 300ms\n",
+      );
+      expect(performance.now() - began).toBeLessThan(3000);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -21,8 +21,13 @@ export interface DispatcherOptions {
    * at each next attempt's due time and at each new alert anyway.
    */
   pollMs?: number;
-  /** The most deliveries in flight at once. */
+  /** The most deliveries in flight at once (16). */
   maxInFlight?: number;
+  /**
+   * The most deliveries in flight at once on one channel (4): a channel that hangs holds
+   * that many slots, and the other channels keep the rest.
+   */
+  maxInFlightPerChannel?: number;
   /** For the backoff's jitter; tests pass `() => 0`. */
   random?: () => number;
   deliver?: typeof deliverOn;
@@ -32,15 +37,17 @@ export interface DispatcherOptions {
 
 /**
  * Delivers the outbox in the background, never on a request's path. Each `step` picks the
- * pending alerts that are due and not already in flight, delivers them concurrently, and
- * records every attempt with the outbox row's next state in one write: delivered, retried
- * later with exponential backoff, or failed (permanently, or after 24 hours of trying).
+ * pending alerts that are due and not already in flight, as many as the limits in flight
+ * allow (in all, and per channel), delivers them concurrently, and records every attempt
+ * with the outbox row's next state in one write: delivered, retried later with exponential
+ * backoff, or failed (permanently, or after 24 hours of trying).
  * Tests call `step` directly with a ManualClock; `start` runs it on a timer set to the
  * earliest due attempt, so a retry goes out when its backoff says, not at the next poll.
  */
 export class AlertDispatcher {
   private readonly channels: Map<string, AlertChannel>;
-  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Each attempt in flight by outbox id, with its channel. */
+  private readonly inFlight = new Map<number, { channel: string; done: Promise<void> }>();
   private readonly abort = new AbortController();
   private readonly random: () => number;
   private readonly deliver: typeof deliverOn;
@@ -83,15 +90,7 @@ export class AlertDispatcher {
   private launch(): Promise<void>[] {
     if (this.stopped) return [];
     const now = this.options.clock.now();
-    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
-    const rows =
-      room <= 0
-        ? []
-        : this.options.store
-            .due(now, room + this.inFlight.size)
-            .filter((row) => !this.inFlight.has(row.id))
-            .slice(0, room);
-    const started = rows.map((row) => {
+    const started = this.pickDue(now).map((row) => {
       const attempt = this.attempt(row)
         .catch(() => false)
         .then((recorded) => {
@@ -101,11 +100,42 @@ export class AlertDispatcher {
           if (recorded) this.wake();
           else this.armAt(this.options.clock.now() + FIRST_RETRY_MS);
         });
-      this.inFlight.set(row.id, attempt);
+      this.inFlight.set(row.id, { channel: row.channel, done: attempt });
       return attempt;
     });
     this.armAt(this.options.store.nextAttemptAfter(now) ?? Infinity);
     return started;
+  }
+
+  /**
+   * The due alerts to start now, the longest-waiting first: as many as there are free
+   * slots, and no more on one channel than its own free slots. The outbox is read past
+   * the channels that are full, so that one hanging channel never keeps the others waiting.
+   */
+  private pickDue(now: number): OutboxRow[] {
+    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
+    if (room <= 0) return [];
+    const perChannel = this.options.maxInFlightPerChannel ?? 4;
+    const busy = new Map<string, number>();
+    for (const { channel } of this.inFlight.values()) {
+      busy.set(channel, (busy.get(channel) ?? 0) + 1);
+    }
+    const fullChannels = [...busy].filter(([, count]) => count >= perChannel).map(([c]) => c);
+
+    const due = this.options.store.due(now, {
+      perChannel,
+      fullChannels,
+      inFlight: [...this.inFlight.keys()],
+    });
+    const picked: OutboxRow[] = [];
+    for (const row of due) {
+      if (picked.length === room) break;
+      const count = busy.get(row.channel) ?? 0;
+      if (count >= perChannel) continue;
+      busy.set(row.channel, count + 1);
+      picked.push(row);
+    }
+    return picked;
   }
 
   /**
@@ -144,7 +174,7 @@ export class AlertDispatcher {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.abort.abort();
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.inFlight.values()].map((attempt) => attempt.done));
   }
 
   /** Delivers one alert and records the attempt; answers whether it was recorded. */

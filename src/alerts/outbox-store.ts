@@ -27,6 +27,16 @@ export interface NewOutboxRow {
   idempotencyKey: string;
 }
 
+/** Which due alerts the dispatcher can start: those of channels with a free slot. */
+export interface DueQuery {
+  /** The most alerts read for one channel: its limit of deliveries in flight. */
+  perChannel: number;
+  /** Channels with no free slot: none of their alerts is read. */
+  fullChannels: readonly string[];
+  /** Alerts being delivered now, passed over. */
+  inFlight: readonly number[];
+}
+
 export interface AttemptRecord {
   outboxId: number;
   channel: string;
@@ -46,7 +56,7 @@ export interface AttemptRecord {
  */
 export class OutboxStore {
   private readonly insertStatement: Statement;
-  private readonly dueStatement: Statement<OutboxRow, [number, number]>;
+  private readonly dueStatement: Statement<OutboxRow, [Record<string, number | string>]>;
   private readonly nextStatement: Statement<{ at: number | null }, [number]>;
   private readonly attemptStatement: Statement;
   private readonly finishStatement: Statement;
@@ -63,11 +73,27 @@ export class OutboxStore {
          next_attempt_at, idempotency_key)
        VALUES ($channel, $runId, $runName, $trigger, $payload, $createdAt, $createdAt, $key)`,
     );
+    // The channels with pending alerts are found by hopping from one to the next through
+    // alert_outbox_due_by_channel, then each gives its first due alerts through the same
+    // index: a seek per channel, whatever backlog a stuck channel has piled up. A channel
+    // removed from the config is found too, so that its alerts can be failed.
     this.dueStatement = db.query(
-      `SELECT id, channel, run_id, run_name, trigger, payload, created_at, attempts,
-         idempotency_key
-       FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, id LIMIT ?`,
+      `WITH RECURSIVE pending_channels (name) AS (
+         SELECT min(channel) FROM alert_outbox WHERE state = 'pending'
+         UNION ALL
+         SELECT (SELECT min(channel) FROM alert_outbox WHERE state = 'pending' AND channel > name)
+         FROM pending_channels WHERE name IS NOT NULL
+       )
+       SELECT o.id, o.channel, o.run_id, o.run_name, o.trigger, o.payload, o.created_at,
+         o.attempts, o.idempotency_key
+       FROM pending_channels c JOIN alert_outbox o ON o.id IN (
+         SELECT id FROM alert_outbox
+         WHERE state = 'pending' AND channel = c.name AND next_attempt_at <= $now
+           AND id NOT IN (SELECT value FROM json_each($inFlight))
+         ORDER BY next_attempt_at, id LIMIT $perChannel
+       )
+       WHERE c.name NOT IN (SELECT value FROM json_each($fullChannels))
+       ORDER BY o.next_attempt_at, o.id`,
     );
     this.nextStatement = db.query(
       `SELECT min(next_attempt_at) AS at FROM alert_outbox
@@ -122,9 +148,17 @@ export class OutboxStore {
     return Number(result.lastInsertRowid);
   }
 
-  /** Pending alerts whose next attempt is due at `now`, the longest-waiting first. */
-  due(now: number, limit: number): OutboxRow[] {
-    return this.dueStatement.all(now, limit);
+  /**
+   * Pending alerts whose next attempt is due at `now`: the `perChannel` longest-waiting of
+   * each channel not full, in flight ones left out, all in the order they fell due.
+   */
+  due(now: number, query: DueQuery): OutboxRow[] {
+    return this.dueStatement.all({
+      now,
+      perChannel: query.perChannel,
+      fullChannels: JSON.stringify(query.fullChannels),
+      inFlight: JSON.stringify(query.inFlight),
+    });
   }
 
   /** When the first pending alert not yet due at `now` is due; null when there is none. */

@@ -188,6 +188,17 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    description: "the pending alerts indexed by channel, for the per-channel delivery limit",
+    sql: `
+      -- The dispatcher reads the first due alerts of each channel that has a free slot. By
+      -- channel, a channel that is stuck behind a long backlog costs one seek on each pass,
+      -- not a scan of its backlog (alert_outbox_due alone, by time, would read through it).
+      CREATE INDEX alert_outbox_due_by_channel ON alert_outbox (channel, next_attempt_at)
+        WHERE state = 'pending';
+    `,
+  },
 ];
 
 /** The newest step's version (steps may land out of order while they are being written). */

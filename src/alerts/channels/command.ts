@@ -2,6 +2,7 @@ import type { AlertChannelOf } from "../channel-schemas.ts";
 import { formatDuration } from "../duration.ts";
 import { oneLine, type AlertPayload } from "../payload.ts";
 import { DeliveryAborted, delivered, failed, redact, type DeliveryResult } from "./delivery.ts";
+import { readTail } from "./output-tail.ts";
 
 type CommandChannel = AlertChannelOf<"command">;
 
@@ -10,6 +11,8 @@ const INHERITED = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "T
 /** After the time limit the command gets SIGTERM, then SIGKILL this much later. */
 const KILL_GRACE_MS = 2000;
 const STDERR_CHARS = 300;
+/** What is kept of stderr while it is read: the error quotes only its last STDERR_CHARS. */
+const STDERR_TAIL_BYTES = 4096;
 /** How long to wait for the end of stderr after the program exited. */
 const STDERR_WAIT_MS = 200;
 
@@ -77,7 +80,7 @@ export async function sendCommand(
   }, channel.timeout);
   signal.addEventListener("abort", stop, { once: true });
 
-  const stderr = collect(proc.stderr);
+  const stderr = readTail(proc.stderr, STDERR_TAIL_BYTES);
   const code = await proc.exited;
   clearTimeout(timer);
   signal.removeEventListener("abort", stop);
@@ -85,7 +88,7 @@ export async function sendCommand(
   if (signal.aborted) throw new DeliveryAborted();
   if (timedOut) return failed(`still running after ${formatDuration(channel.timeout)}; killed`);
   if (code === 0) return delivered(0);
-  const said = (await stderr.settled()).trim();
+  const said = (await stderr.settled(STDERR_WAIT_MS)).trim();
   const tail = said ? `: ${redact(oneLine(said.slice(-STDERR_CHARS), STDERR_CHARS), secrets)}` : "";
   return failed(`exited with code ${code}${tail}`, code);
 }
@@ -105,22 +108,4 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already exited: nothing to kill.
   }
-}
-
-/**
- * Reads a stream in the background. `settled` answers what was read once the stream ends,
- * or shortly after the program exited: a child it left behind may hold the pipe open.
- */
-function collect(stream: ReadableStream<Uint8Array>) {
-  let text = "";
-  const decoder = new TextDecoder();
-  const done = (async () => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-  })().catch(() => {});
-  return {
-    settled: async () => {
-      await Promise.race([done, Bun.sleep(STDERR_WAIT_MS)]);
-      return text;
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import type { AlertChannelOf } from "../channel-schemas.ts";
+import { formatDuration } from "../duration.ts";
 import { eventLines, oneLine, type AlertPayload } from "../payload.ts";
 import {
   DeliveryAborted,
@@ -15,6 +16,12 @@ type EmailChannel = AlertChannelOf<"email">;
 
 const DEFAULT_PORTS = { tls: 465, starttls: 587, none: 25 } as const;
 const SMTP_TIMEOUT_MS = 15_000;
+/**
+ * How long one mail may take, connection to last reply. nodemailer's timeouts only notice
+ * silence: a server that keeps talking without ever finishing a reply would hold the
+ * delivery, and a shutdown waiting for it, forever.
+ */
+export const EMAIL_DEADLINE_MS = 30_000;
 
 /** The mail an alert becomes: a short subject, the summary and the last events as text. */
 export function emailMessage(channel: EmailChannel, payload: AlertPayload) {
@@ -44,12 +51,14 @@ export function emailMessage(channel: EmailChannel, payload: AlertPayload) {
  * Sends the alert by SMTP with nodemailer: `tls = "tls"` connects over TLS (port 465),
  * `"starttls"` (the default) requires STARTTLS before anything is sent (587), `"none"` sends
  * in clear (25, for a local relay). A 5xx SMTP reply is permanent; 4xx replies, refused
- * connections and timeouts are retried.
+ * connections and timeouts are retried. The whole exchange has `deadlineMs`; at the
+ * deadline, or when `signal` aborts (shutdown), the connection is destroyed at once.
  */
 export async function sendEmail(
   channel: EmailChannel,
   payload: AlertPayload,
   signal: AbortSignal,
+  { deadlineMs = EMAIL_DEADLINE_MS } = {},
 ): Promise<DeliveryResult> {
   const transport = nodemailer.createTransport({
     host: channel.host,
@@ -62,18 +71,30 @@ export async function sendEmail(
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
+    // Closing destroys the socket rather than waiting for the server to close its side:
+    // a server that never stops talking would otherwise keep it, and the process, alive.
+    socketCloseTimeout: 0,
   });
-  const abort = () => transport.close();
-  signal.addEventListener("abort", abort, { once: true });
+  // A timer of our own, cleared below, rather than AbortSignal.timeout: nothing is left
+  // running once the mail is sent.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
   try {
-    const info = await transport.sendMail(emailMessage(channel, payload));
+    const info = await transport.sendMail({
+      ...emailMessage(channel, payload),
+      // nodemailer closes the connection when this aborts, whatever stage it is at.
+      signal: AbortSignal.any([signal, deadline.signal]),
+    });
     const code = Number(/^(\d{3})/.exec(String(info.response))?.[1] ?? 250);
     return delivered(code);
   } catch (error) {
     if (signal.aborted) throw new DeliveryAborted();
+    if (deadline.signal.aborted) {
+      return failed(`no answer from the SMTP server within ${formatDuration(deadlineMs)}`);
+    }
     return classify(error, [channel.password, channel.user]);
   } finally {
-    signal.removeEventListener("abort", abort);
+    clearTimeout(timer);
     transport.close();
   }
 }
