@@ -173,4 +173,13 @@ describe("a 2xx answer that is not StatusBox's JSON", () => {
     await outcomes({ create: READING_CALLS.create!, get: READING_CALLS.get! });
     expect(server.requests.length - before).toBe(2);
   });
+
+  test("allEvents stops on a server that answers the same full page again", async () => {
+    const page = Array.from({ length: 1000 }, (_, i) => ({ ...EVENT, id: i + 1 }));
+    answering(JSON.stringify({ status: "ok", events: page }));
+    expect(await messageOf(client().allEvents(1))).toBe(
+      "HTTP 200, but the events after id 1000 include older ones: not StatusBox's answer",
+    );
+    expect(server.requests.at(-1)?.path).toContain("after=1000");
+  });
 });

@@ -173,7 +173,18 @@ export class StatusBoxClient {
   async allEvents(id: number): Promise<JobEvent[]> {
     const all: JobEvent[] = [];
     for (;;) {
-      const page = await this.events(id, { after: all.at(-1)?.id ?? 0, limit: 1000 });
+      const after = all.at(-1)?.id ?? 0;
+      const page = await this.events(id, { after, limit: 1000 });
+      // Each page must move past the last: a server answering the same page for ever would
+      // otherwise keep this loop (and its memory) growing without end.
+      if (page.some((event) => event.id <= after)) {
+        throw new StatusBoxApiError(
+          200,
+          "http_error",
+          `HTTP 200, but the events after id ${after} include older ones: not StatusBox's answer`,
+          {},
+        );
+      }
       all.push(...page);
       if (page.length < 1000) return all;
     }
