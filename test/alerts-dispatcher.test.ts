@@ -170,20 +170,22 @@ describe("the dispatcher", () => {
     }
   });
 
-  test("a channel that never answers holds 4 slots at most; the others deliver at once", async () => {
+  test("channels that never answer hold 4 slots each; the others deliver at once", async () => {
     const stuck = startReceiver();
     stuck.answer(() => new Promise(() => {})); // never answers: only the 10 s limit ends it
     const good = startReceiver();
+    // Five stuck channels: more than a shared pool of 16 slots could hold beside the good one.
+    const stuckNames = ["stuck-a", "stuck-b", "stuck-c", "stuck-d", "stuck-e"];
     const kit = alertKit(
       [
-        hookAt(stuck.url, { name: "stuck", jobs: ["stuck-*"] }),
+        ...stuckNames.map((name) => hookAt(stuck.url, { name, jobs: ["stuck-*"] })),
         hookAt(good.url, { name: "good", jobs: ["good-*"] }),
       ],
       { dispatcher: { pollMs: 600_000 } },
     );
     try {
-      // The stuck channel's 20 alerts are all due before the good channel's: the first due
-      // alerts, however many are read, are all its own.
+      // The stuck channels' 100 alerts are all due before the good channel's: the first due
+      // alerts, however many are read, are all theirs.
       for (let i = 0; i < 20; i++) await kit.finish(`stuck-${i}`, "fail");
       for (let i = 0; i < 5; i++) await kit.finish(`good-${i}`, "fail");
       kit.dispatcher.start();
@@ -196,13 +198,17 @@ describe("the dispatcher", () => {
         what: "the deliveries to be recorded",
         timeoutMs: 2000,
       });
-      expect(stuck.requests.length).toBe(4);
-      expect(
-        kit
-          .outbox()
-          .filter((a) => a.channel === "stuck")
-          .map((a) => a.state),
-      ).toEqual(Array(20).fill("pending"));
+      await waitFor(() => stuck.requests.length === 4 * stuckNames.length, {
+        what: "four requests in flight on each stuck channel",
+        timeoutMs: 2000,
+      });
+      await Bun.sleep(50);
+      expect(stuck.requests.length).toBe(4 * stuckNames.length);
+      const stuckStates = kit
+        .outbox()
+        .filter((a) => a.channel.startsWith("stuck"))
+        .map((a) => a.state);
+      expect(stuckStates).toEqual(Array(100).fill("pending"));
     } finally {
       await kit.close();
       await stuck.stop();

@@ -21,12 +21,13 @@ export interface DispatcherOptions {
    * at each next attempt's due time and at each new alert anyway.
    */
   pollMs?: number;
-  /** The most deliveries in flight at once (16). */
-  maxInFlight?: number;
   /**
-   * The most deliveries in flight at once on one channel (4): a channel that hangs holds
-   * that many slots, and the other channels keep the rest.
+   * The most deliveries in flight at once, all channels together. By default each channel
+   * has its own slots (per channel, times the channels, one more for removed channels), so
+   * that hanging channels, however many, never hold a slot another channel needs.
    */
+  maxInFlight?: number;
+  /** The most deliveries in flight at once on one channel (4). */
   maxInFlightPerChannel?: number;
   /** For the backoff's jitter; tests pass `() => 0`. */
   random?: () => number;
@@ -113,9 +114,10 @@ export class AlertDispatcher {
    * the channels that are full, so that one hanging channel never keeps the others waiting.
    */
   private pickDue(now: number): OutboxRow[] {
-    const room = (this.options.maxInFlight ?? 16) - this.inFlight.size;
-    if (room <= 0) return [];
     const perChannel = this.options.maxInFlightPerChannel ?? 4;
+    const total = this.options.maxInFlight ?? perChannel * (this.channels.size + 1);
+    const room = total - this.inFlight.size;
+    if (room <= 0) return [];
     const busy = new Map<string, number>();
     for (const { channel } of this.inFlight.values()) {
       busy.set(channel, (busy.get(channel) ?? 0) + 1);
