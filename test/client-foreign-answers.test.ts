@@ -182,4 +182,44 @@ describe("a 2xx answer that is not StatusBox's JSON", () => {
     );
     expect(server.requests.at(-1)?.path).toContain("after=1000");
   });
+
+  test("a redirect is not followed (it would turn a POST into a GET and drop the key)", async () => {
+    const target = startReceiver();
+    try {
+      server.answer(() => ({ status: 302, headers: { location: `${target.url}/api/jobs` } }));
+      const create = client().create({ name: "x", timeoutSeconds: 60 });
+      expect(await messageOf(create)).toBe(`HTTP 302 Found to ${target.url}/api/jobs`);
+      expect(target.requests).toHaveLength(0);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test("an answer over 128 MiB is refused as it arrives, not read whole", async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    const endless = Bun.serve({
+      port: 0,
+      fetch: () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              sent += chunk.byteLength;
+              controller.enqueue(chunk);
+            },
+          }),
+        ),
+    });
+    try {
+      const endlessClient = new StatusBoxClient({ url: `http://127.0.0.1:${endless.port}` });
+      const create = endlessClient.create({ name: "x", timeoutSeconds: 60 });
+      expect(await messageOf(create)).toBe(
+        "HTTP 200 OK, but the answer is over 128 MiB: not StatusBox's",
+      );
+      // It stopped reading at the limit: what was sent past it is what was in flight.
+      expect(sent).toBeLessThan(160 * 1024 * 1024);
+    } finally {
+      endless.stop(true);
+    }
+  });
 });

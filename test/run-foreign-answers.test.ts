@@ -77,4 +77,29 @@ describe("statusbox run when something else answers 200 at the daemon's URL", ()
     expect(wrapper.stderr()).not.toContain("    at ");
     expect(server.requests.map((r) => r.path)).toContain("/api/jobs/1/fail");
   });
+
+  test("a 409 whose jobStatus holds escape sequences is shown escaped", async () => {
+    server.answer((request) =>
+      request.path.endsWith("/fail")
+        ? {
+            status: 409,
+            body: JSON.stringify({
+              status: "error",
+              code: "conflict",
+              error: "refused",
+              jobStatus: "\u001b[2J\u001b[31mHACK\u0007",
+            }),
+          }
+        : {
+            status: 200,
+            body: /\/api\/jobs\/?$/.test(request.path) ? '{"status":"ok","id":7}' : "",
+          },
+    );
+    const wrapper = wrap("exit 3");
+    expect(await wrapper.done).toBe(3);
+    expect(ownLines(wrapper.stderr())).toEqual([
+      // Colour (SGR) sequences are dropped, every other control shown as an escape.
+      "statusbox run: run 7 was already \\x1b[2JHACK\\x07; its end was recorded",
+    ]);
+  });
 });

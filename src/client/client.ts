@@ -260,16 +260,49 @@ export class StatusBoxClient {
         headers,
         body,
         signal: this.signalFor(spec),
+        // Followed, a redirect turns a POST into a GET and drops the key: it is an answer.
+        redirect: "manual",
       });
       status = response.status;
-      text = await response.text();
+      text = await textWithin(response, MAX_ANSWER_BYTES);
     } catch (error) {
+      if (error instanceof StatusBoxApiError) throw error;
       throw connectionError(this.url, error);
     }
 
     if (status >= 200 && status < 300) return readAnswer(response, text, answer);
     throw apiError(response, text);
   }
+}
+
+/**
+ * The most an answer may hold. The daemon's largest, a page of 1,000 events of 16 KiB whose
+ * characters all need escaping, stays under it; an endless answer from something else must
+ * not grow the wrapper until the system kills it (and the command's exit code with it).
+ */
+const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+
+async function textWithin(response: Response, limit: number): Promise<string> {
+  const tooLarge = () =>
+    new StatusBoxApiError(
+      response.status,
+      "http_error",
+      `${statusLine(response)}, but the answer is over ${limit / 1024 / 1024} MiB: not StatusBox's`,
+      {},
+    );
+  if (Number(response.headers.get("content-length")) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function apiError(response: Response, text: string): StatusBoxApiError {
@@ -281,7 +314,13 @@ function apiError(response: Response, text: string): StatusBoxApiError {
   } catch {
     // Not our JSON (a proxy's HTML page, say): the status line is all there is to say.
   }
-  const message = typeof body.error === "string" ? body.error : statusLine(response);
+  const location = response.headers.get("location");
+  const message =
+    typeof body.error === "string"
+      ? body.error
+      : location !== null && response.status >= 300 && response.status < 400
+        ? `${statusLine(response)} to ${location}`
+        : statusLine(response);
   const code = typeof body.code === "string" ? body.code : "http_error";
   const retryAfter = Number(response.headers.get("retry-after"));
   const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;

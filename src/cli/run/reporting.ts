@@ -1,6 +1,7 @@
 import type { StatusBoxClient } from "../../client/client.ts";
 import { StatusBoxApiError } from "../../client/errors.ts";
 import type { EventStream } from "../../client/types.ts";
+import { oneLine } from "../../text/terminal-safe.ts";
 import { describeClientError } from "./connection.ts";
 import type { Outcome } from "./outcome.ts";
 import type { RunCreation } from "./run-creation.ts";
@@ -91,7 +92,7 @@ export async function reportEnd(
     await client.end(runId, outcome.signal, details, { retries, signal });
   } catch (error) {
     if (error instanceof StatusBoxApiError && error.status === 409) {
-      const status = error.jobStatus?.replace("_", " ") ?? "finished";
+      const status = oneLine(error.jobStatus?.replace("_", " ") ?? "finished");
       end.warn(`run ${runId} was already ${status}; its end was recorded`);
     } else {
       end.warn(`could not report the end of run ${runId}: ${describe(error)}`);
