@@ -120,7 +120,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const fileWatch = new DatabaseFileWatch(db.filename, (problem) => {
-    logger.error("database file gone", { error: problem });
+    if (problem === null) logger.info("database file back in place; writes resume");
+    else logger.error("database file gone", { error: problem });
     writes.refuse(problem);
   });
   const keys = new KeyService(new KeyStore(db), clock);

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
-import { closeSync, openSync, realpathSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
@@ -97,4 +97,26 @@ test("a database file deleted under the daemon: writes refused with 503, /health
   expect(refused.status).toBe(503);
   expect(((await refused.json()) as { error: string }).error).toBe(why);
   expect(daemon.log()).toContain("ERROR database file gone");
+});
+
+test("a database file renamed away and back is the same file: writes resume", async () => {
+  const dir = makeTempDir();
+  cleanups.push(dir.cleanup);
+  const dbPath = join(dir.path, "statusbox.db");
+  const daemon: DaemonProcess = await spawnDaemon(dbPath);
+  cleanups.push(() => daemon.stop("SIGKILL"));
+  const healthStatus = async () => (await fetch(`${daemon.url}/healthz`)).status;
+
+  renameSync(dbPath, `${dbPath}.away`);
+  await waitFor(async () => (await healthStatus()) === 503, { what: "/healthz to fail" });
+  renameSync(`${dbPath}.away`, dbPath);
+  await waitFor(async () => (await healthStatus()) === 200, { what: "/healthz to pass again" });
+
+  const created = await fetch(`${daemon.url}/api/jobs/`, {
+    method: "POST",
+    headers: { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
+  });
+  expect(created.status).toBe(200);
+  expect(daemon.log()).toContain("INFO  database file back in place; writes resume");
 });

@@ -30,8 +30,12 @@ export class DatabaseFileIdentity {
  * Notices the database file being deleted or replaced under the running daemon (an `rm`, a
  * restore done without stopping it). SQLite goes on writing to the file it opened, which no
  * name reaches any more: every write would be acknowledged and then lost when the daemon
- * stops. Once noticed, `problem` says what happened, for the daemon to refuse writes and
- * fail its health check rather than lose them quietly.
+ * stops. While the path names another file or none, `problem` says what happened, for the
+ * daemon to refuse writes and fail its health check rather than lose them quietly; a file
+ * renamed away and back is the same file again, and writes resume.
+ *
+ * Note: a file copied over in place (`cp backup.db statusbox.db`) keeps its inode, and is not
+ * noticed: SQLite's pages are overwritten under it, which no check of the name can see.
  */
 export class DatabaseFileWatch {
   private readonly file: DatabaseFileIdentity;
@@ -40,7 +44,7 @@ export class DatabaseFileWatch {
 
   constructor(
     private readonly path: string,
-    private readonly onProblem: (problem: string) => void,
+    private readonly onChange: (problem: string | null) => void,
   ) {
     this.file = new DatabaseFileIdentity(path);
   }
@@ -57,15 +61,17 @@ export class DatabaseFileWatch {
 
   /** Looks once; answers the problem, if there is one now. */
   check(): string | null {
-    if (this.problem !== null) return this.problem;
     const change = this.file.change();
-    if (change === null) return null;
-    this.problem =
-      `the database file ${this.path} was ${change} while the daemon ran; writes are refused, ` +
-      "since they would be lost: restart the daemon";
-    this.stop();
-    this.onProblem(this.problem);
-    return this.problem;
+    const problem =
+      change === null
+        ? null
+        : `the database file ${this.path} was ${change} while the daemon ran; writes are ` +
+          "refused, since they would be lost: restart the daemon";
+    if (problem !== this.problem) {
+      this.problem = problem;
+      this.onChange(problem);
+    }
+    return problem;
   }
 }
 

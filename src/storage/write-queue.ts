@@ -99,10 +99,12 @@ export class WriteQueue {
 
   /**
    * Fails every write from now on, those already waiting too, with a 503 saying `why`: the
-   * database can no longer keep them (its file was deleted under the daemon).
+   * database can no longer keep them (its file was deleted under the daemon). `null` takes
+   * writes again.
    */
-  refuse(why: string): void {
+  refuse(why: string | null): void {
     this.refusal = why;
+    if (why === null) return;
     for (const item of this.queue.splice(0)) item.reject(unavailable(why));
     this.notifyIdle();
   }
