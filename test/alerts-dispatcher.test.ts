@@ -216,6 +216,35 @@ describe("the dispatcher", () => {
     }
   });
 
+  test("an outbox that cannot be read is retried with backoff and logged once, not every second", async () => {
+    const kit = alertKit([hookAt("http://127.0.0.1:9/")], { dispatcher: { pollMs: 600_000 } });
+    const due = kit.store.due.bind(kit.store);
+    let reads = 0;
+    kit.store.due = () => {
+      reads++;
+      throw Object.assign(new Error("database disk image is malformed"), {
+        code: "SQLITE_CORRUPT",
+      });
+    };
+    const errors = () => kit.logLines.filter((line) => line.includes("could not read the alerts"));
+    try {
+      kit.dispatcher.start();
+      await waitFor(() => reads === 2, { what: "the retry after 1 s", timeoutMs: 3000 });
+      expect(errors()).toHaveLength(1);
+      expect(errors()[0]).toContain("failuresInARow=1");
+
+      kit.store.due = due;
+      await waitFor(() => kit.logLines.some((line) => line.includes("reads again")), {
+        what: "the next retry, 2 s after the second failure",
+        timeoutMs: 4000,
+      });
+      expect(reads).toBe(2);
+      expect(errors()).toHaveLength(1);
+    } finally {
+      await kit.close();
+    }
+  });
+
   test("a new alert wakes a running dispatcher at once", async () => {
     const receiver = startReceiver();
     const kit = alertKit([hookAt(receiver.url)], { dispatcher: { pollMs: 600_000 } });

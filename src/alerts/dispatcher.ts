@@ -48,6 +48,8 @@ export interface DispatcherOptions {
 export class AlertDispatcher {
   private readonly channels: Map<string, AlertChannel>;
   /** Each attempt in flight by outbox id, with its channel. */
+  /** Reads of the outbox that failed in a row. */
+  private readFailures = 0;
   private readonly inFlight = new Map<number, { channel: string; done: Promise<void> }>();
   private readonly abort = new AbortController();
   private readonly random: () => number;
@@ -159,10 +161,21 @@ export class AlertDispatcher {
     this.timerAt = Infinity;
     try {
       this.launch();
+      if (this.readFailures > 0) this.options.logger.info("the alerts outbox reads again");
+      this.readFailures = 0;
     } catch (error) {
-      // The outbox could not be read (the database busy, say): a timer must not throw.
-      this.options.logger.error("could not read the alerts outbox", { error: String(error) });
-      this.armAt(this.options.clock.now() + FIRST_RETRY_MS);
+      // The outbox could not be read (the database busy, or damaged): a timer must not throw.
+      // Retried after 1 s, then twice as long each time up to a minute; logged at the first
+      // failure and then at most once a minute, so a damaged file does not flood the log.
+      this.readFailures++;
+      const waitMs = Math.min(60_000, FIRST_RETRY_MS * 2 ** (this.readFailures - 1));
+      if (this.readFailures === 1 || waitMs === 60_000) {
+        this.options.logger.error("could not read the alerts outbox", {
+          error: String(error),
+          failuresInARow: this.readFailures,
+        });
+      }
+      this.armAt(this.options.clock.now() + waitMs);
     }
   }
 
