@@ -120,3 +120,20 @@ test("a database file renamed away and back is the same file: writes resume", as
   expect(created.status).toBe(200);
   expect(daemon.log()).toContain("INFO  database file back in place; writes resume");
 });
+
+test("a database damaged where start-up reads it is refused in one sentence, exit 1", async () => {
+  const dir = makeTempDir();
+  cleanups.push(dir.cleanup);
+  const dbPath = join(dir.path, "statusbox.db");
+  await runStatusbox(["keys", "create", "--db", dbPath]);
+  damageTable(dbPath, "runs_open_deadline");
+
+  const serve = await runStatusbox(["serve", "--port", "0", "--db", dbPath], { timeoutMs: 10_000 });
+  expect(serve.code).toBe(1);
+  const lines = serve.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(
+    `could not start error="cannot open the database ${realpathSync(dbPath)}: the file is ` +
+      'damaged (database disk image is malformed): restore it from a backup"',
+  );
+});

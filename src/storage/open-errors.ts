@@ -60,7 +60,9 @@ function describeSqliteError(error: unknown): string | null {
   if (code === "SQLITE_NOTADB") {
     return "the file is not a database (SQLite does not know its format)";
   }
-  if (code === "SQLITE_CORRUPT") return "the file is corrupt (database disk image is malformed)";
+  if (code.startsWith("SQLITE_CORRUPT")) {
+    return "the file is damaged (database disk image is malformed): restore it from a backup";
+  }
   if (code.startsWith("SQLITE_BUSY")) return "another process holds it locked; try again";
   return null;
 }

@@ -6,6 +6,7 @@ import { CONFIG_OPTION, ConfigError } from "../../config/config-file.ts";
 import { OPERATIONS_OPTIONS } from "../../config/operations-settings.ts";
 import { resolveServeSettings } from "../../config/serve-settings.ts";
 import { DB_OPTION, DEFAULT_HOST, DEFAULT_PORT } from "../../config/settings.ts";
+import { explainOpenError } from "../../storage/open-errors.ts";
 import type { CliIO, Command } from "../command.ts";
 
 export const serveCommand: Command = {
@@ -92,7 +93,10 @@ Stops cleanly on SIGTERM or SIGINT.
         // Printed before the ready line, so whoever waits for "ready" finds the key too.
         onFirstKey: (secret) => printFirstKey(io, secret),
       });
-    } catch (error) {
+    } catch (caught) {
+      // The file opened, but a page read while starting (recovering deadlines, say) was
+      // damaged: said as any other database that cannot be used, not in SQLite's bare words.
+      const error = isDamaged(caught) ? explainOpenError(settings.dbPath, caught) : caught;
       logger.error("could not start", { error: (error as Error).message, db: settings.dbPath });
       // Nothing of the daemon is left running; make sure no stray handle keeps us alive.
       setTimeout(() => process.exit(1), 1000).unref();
@@ -155,4 +159,9 @@ function stdoutIsDevNull(): boolean {
   } catch {
     return true;
   }
+}
+
+function isDamaged(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB";
 }
