@@ -72,6 +72,9 @@ describe("statusbox run: exit codes", () => {
     const long = await wrap(`printf '%0300d\\n' 0 >&2; exit 1`);
     expect(long.run().endMessage).toBe(`${"0".repeat(199)}…`);
 
+    const coloured = await wrap("printf '\\033[31mError:\\033[0m disk full\\007\\n' >&2; exit 1");
+    expect(coloured.run().endMessage).toBe("Error: disk full\\x07");
+
     const fine = await wrap("echo 'a warning on stderr' >&2; exit 0");
     expect(fine.run()).toMatchObject({ status: "completed", endMessage: null });
   });
