@@ -75,6 +75,12 @@ describe("statusbox run: exit codes", () => {
     const coloured = await wrap("printf '\\033[31mError:\\033[0m disk full\\007\\n' >&2; exit 1");
     expect(coloured.run().endMessage).toBe("Error: disk full\\x07");
 
+    // A last line that only resets colours says nothing: the line before it is the reason.
+    const reset = await wrap("printf 'real error\\n\\033[0m\\n\\033[31m  \\033[0m' >&2; exit 3");
+    expect(reset.run()).toMatchObject({ status: "failed", exitCode: 3, endMessage: "real error" });
+    const onlyColour = await wrap("printf '\\033[0m\\n' >&2; exit 4");
+    expect(onlyColour.run()).toMatchObject({ status: "failed", exitCode: 4, endMessage: null });
+
     const fine = await wrap("echo 'a warning on stderr' >&2; exit 0");
     expect(fine.run()).toMatchObject({ status: "completed", endMessage: null });
   });

@@ -105,7 +105,7 @@ async function execute(
   }));
   let lastError = "";
   const shipNoting = (stream: EventStream, line: string) => {
-    if (stream === "stderr" && line.trim() !== "") lastError = line;
+    if (stream === "stderr" && hasVisibleText(line)) lastError = line;
     ship(stream, line);
   };
   await Promise.all([copyOutputs(sources, shipNoting, child.exited), child.exited]);
@@ -136,7 +136,18 @@ function withReason(outcome: Outcome, lastError: string): Outcome {
     characters.length > REASON_CHARACTERS
       ? `${characters.slice(0, REASON_CHARACTERS - 1).join("")}…`
       : characters.join("");
+  // The daemon refuses an empty message, and the end would be lost with it.
+  if (reason === "") return outcome;
   return { ...outcome, details: { ...outcome.details, message: reason } };
+}
+
+/**
+ * Whether a line says anything once colours are dropped: tools often end with a line that
+ * only resets them, which must not hide the line before it. (Escaped only when it holds an
+ * escape: most lines do not, and stderr may be long.)
+ */
+function hasVisibleText(line: string): boolean {
+  return (line.includes("\u001b") ? oneLine(line) : line).trim() !== "";
 }
 
 /** Stopped before the command started: it never runs. */
