@@ -195,7 +195,7 @@ describe("a 2xx answer that is not StatusBox's JSON", () => {
     }
   });
 
-  test("an answer over 128 MiB is refused as it arrives, not read whole", async () => {
+  test("an endless answer is refused as it arrives: over 1 MiB to a write, 128 MiB to a read", async () => {
     const chunk = new Uint8Array(1024 * 1024).fill(0x20);
     let sent = 0;
     const endless = Bun.serve({
@@ -214,9 +214,15 @@ describe("a 2xx answer that is not StatusBox's JSON", () => {
       const endlessClient = new StatusBoxClient({ url: `http://127.0.0.1:${endless.port}` });
       const create = endlessClient.create({ name: "x", timeoutSeconds: 60 });
       expect(await messageOf(create)).toBe(
-        "HTTP 200 OK, but the answer is over 128 MiB: not StatusBox's",
+        "HTTP 200 OK, but the answer is over 1 MiB: not StatusBox's",
       );
       // It stopped reading at the limit: what was sent past it is what was in flight.
+      expect(sent).toBeLessThan(32 * 1024 * 1024);
+
+      sent = 0;
+      expect(await messageOf(endlessClient.get(1))).toBe(
+        "HTTP 200 OK, but the answer is over 128 MiB: not StatusBox's",
+      );
       expect(sent).toBeLessThan(160 * 1024 * 1024);
     } finally {
       endless.stop(true);

@@ -266,7 +266,7 @@ export class StatusBoxClient {
         redirect: "manual",
       });
       status = response.status;
-      text = await textWithin(response, MAX_ANSWER_BYTES);
+      text = await textWithin(response, spec.method === "GET" ? MAX_READ_ANSWER : MAX_WRITE_ANSWER);
     } catch (error) {
       if (error instanceof StatusBoxApiError) throw error;
       throw connectionError(this.url, error);
@@ -278,11 +278,14 @@ export class StatusBoxClient {
 }
 
 /**
- * The most an answer may hold. The daemon's largest, a page of 1,000 events of 16 KiB whose
- * characters all need escaping, stays under it; an endless answer from something else must
- * not grow the wrapper until the system kills it (and the command's exit code with it).
+ * The most an answer may hold: an endless or huge one from something else must not grow the
+ * caller until the system kills it (`statusbox run`, and the command's exit code with it),
+ * and parsing JSON takes many times its size. The daemon's largest read, a page of 1,000
+ * events of 16 KiB whose characters all need escaping, stays under the first; what it
+ * answers to a write (an id, a count, a schedule) is a few hundred bytes.
  */
-const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+const MAX_READ_ANSWER = 128 * 1024 * 1024;
+const MAX_WRITE_ANSWER = 1024 * 1024;
 
 async function textWithin(response: Response, limit: number): Promise<string> {
   const tooLarge = () =>
