@@ -234,9 +234,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   const stop = async () => {
     writes.giveUpBy(Date.now() + WRITE_GIVE_UP_MS);
+    // Deliveries are aborted while the requests drain, not after: a command channel whose
+    // program ignores SIGTERM takes 2 s to kill, which after the 3 s drain broke the 5 s.
+    // What they leave undelivered stays in the outbox for the next start.
+    const alertsStopped = alerts.dispatcher.stop();
     const forced = setTimeout(() => void server.stop(true), DRAIN_MS);
     await server.stop(false);
     clearTimeout(forced);
+    await alertsStopped;
     await stopBackground();
     logger.info("statusbox stopped", { db: db.filename });
   };

@@ -9,6 +9,7 @@ import { channelsOf } from "./helpers/alerts-kit.ts";
 import { closedPort, startReceiver } from "./helpers/http-receiver.ts";
 import { spawnDaemon } from "./helpers/process-daemon.ts";
 import { startStallingSmtp } from "./helpers/stalling-smtp.ts";
+import { httpRequest, RawConnection } from "./helpers/raw-http.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
@@ -201,6 +202,50 @@ to = ["x@y.z"]
     } finally {
       if (daemon.proc.exitCode === null) daemon.proc.kill("SIGKILL");
       await server.stop();
+      dir.cleanup();
+    }
+  });
+
+  test("SIGTERM with command channels that ignore SIGTERM and a request stuck half-way: 5 s", async () => {
+    const dir = makeTempDir();
+    const dbPath = join(dir.path, "statusbox.db");
+    const config = join(dir.path, "statusbox.toml");
+    const stubborn = (i: number) => `[[alerts]]
+name = "stubborn-${i}"
+type = "command"
+command = ["sh", "-c", "trap '' TERM; sleep 600"]
+timeout = "10m"
+`;
+    writeFileSync(config, [1, 2, 3].map(stubborn).join("\n"));
+    const env = { STATUSBOX_API_KEY: "sbx_alerts_stubborn_command_test_key" };
+    const daemon = await spawnDaemon(dbPath, { args: ["--config", config], env });
+    const stuck = await RawConnection.open(daemon.url);
+    try {
+      const headers = { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` };
+      for (let i = 0; i < 4; i++) {
+        const created = await fetch(`${daemon.url}/api/jobs/`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ name: "backup", timeoutSeconds: 600 }),
+        });
+        const { id } = await created.json();
+        await fetch(`${daemon.url}/jobs/${id}/fail`, { method: "POST", headers });
+      }
+      // 4 alerts on each of 3 channels: 12 programs that will need SIGKILL.
+      await Bun.sleep(500);
+      stuck.write(httpRequest("POST", "/api/jobs/", { ...headers, "Content-Length": "100" }) + "{");
+
+      const signalledAt = performance.now();
+      daemon.proc.kill("SIGTERM");
+      const exited = await Promise.race([daemon.proc.exited, Bun.sleep(5000).then(() => null)]);
+      expect({ exited, withinFiveSeconds: performance.now() - signalledAt < 5000 }).toEqual({
+        exited: 0,
+        withinFiveSeconds: true,
+      });
+      expect(daemon.log()).toContain("statusbox stopped");
+    } finally {
+      stuck.destroy();
+      if (daemon.proc.exitCode === null) daemon.proc.kill("SIGKILL");
       dir.cleanup();
     }
   });

@@ -229,6 +229,12 @@ describe("the dispatcher", () => {
     const errors = () => kit.logLines.filter((line) => line.includes("could not read the alerts"));
     try {
       kit.dispatcher.start();
+      // New alerts wake the dispatcher; while reads fail, a wake waits for the backoff too.
+      for (let i = 0; i < 30; i++) {
+        kit.dispatcher.wake();
+        await Bun.sleep(10);
+      }
+      expect(reads).toBe(1);
       await waitFor(() => reads === 2, { what: "the retry after 1 s", timeoutMs: 3000 });
       expect(errors()).toHaveLength(1);
       expect(errors()[0]).toContain("failuresInARow=1");

@@ -48,8 +48,10 @@ export interface DispatcherOptions {
 export class AlertDispatcher {
   private readonly channels: Map<string, AlertChannel>;
   /** Each attempt in flight by outbox id, with its channel. */
-  /** Reads of the outbox that failed in a row. */
+  /** Reads of the outbox that failed in a row, when the next may be tried, and last logged. */
   private readFailures = 0;
+  private readRetryAt = 0;
+  private readErrorLoggedAt = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Map<number, { channel: string; done: Promise<void> }>();
   private readonly abort = new AbortController();
   private readonly random: () => number;
@@ -149,7 +151,7 @@ export class AlertDispatcher {
   private armAt(at: number): void {
     if (!this.started || this.stopped) return;
     const now = this.options.clock.now();
-    const due = Math.min(at, now + (this.options.pollMs ?? 60_000));
+    const due = Math.min(Math.max(at, this.readRetryAt), now + (this.options.pollMs ?? 60_000));
     if (this.timer !== null && this.timerAt <= due) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerAt = due;
@@ -163,19 +165,24 @@ export class AlertDispatcher {
       this.launch();
       if (this.readFailures > 0) this.options.logger.info("the alerts outbox reads again");
       this.readFailures = 0;
+      this.readRetryAt = 0;
+      this.readErrorLoggedAt = Number.NEGATIVE_INFINITY;
     } catch (error) {
       // The outbox could not be read (the database busy, or damaged): a timer must not throw.
-      // Retried after 1 s, then twice as long each time up to a minute; logged at the first
-      // failure and then at most once a minute, so a damaged file does not flood the log.
+      // Retried after 1 s, then twice as long each time up to a minute (a wake does not come
+      // sooner); logged at the first failure and then once a minute at most, so a damaged
+      // file does not flood the log.
+      const now = this.options.clock.now();
       this.readFailures++;
-      const waitMs = Math.min(60_000, FIRST_RETRY_MS * 2 ** (this.readFailures - 1));
-      if (this.readFailures === 1 || waitMs === 60_000) {
+      this.readRetryAt = now + Math.min(60_000, FIRST_RETRY_MS * 2 ** (this.readFailures - 1));
+      if (now - this.readErrorLoggedAt >= 60_000) {
+        this.readErrorLoggedAt = now;
         this.options.logger.error("could not read the alerts outbox", {
           error: String(error),
           failuresInARow: this.readFailures,
         });
       }
-      this.armAt(this.options.clock.now() + waitMs);
+      this.armAt(this.readRetryAt);
     }
   }
 

@@ -114,7 +114,7 @@ Stops cleanly on SIGTERM or SIGINT.
     await daemon.stop();
     // Nothing should keep the process alive now; if something does, it must not hold up
     // a service manager waiting for the exit.
-    setTimeout(() => process.exit(0), 1000).unref();
+    setTimeout(() => process.exit(0), 250).unref();
     return 0;
   },
 };
