@@ -28,3 +28,8 @@ test("an error page that is not the daemon's names its status once and asks abou
   const error = new StatusBoxApiError(404, "http_error", "HTTP 404 Not Found", {});
   expect(describeClientError(error)).toBe("HTTP 404 Not Found; is the URL the StatusBox daemon's?");
 });
+
+test("a long error sentence from the other end is cut to 300 characters", () => {
+  const error = new StatusBoxApiError(400, "bad_request", "x".repeat(5000), {});
+  expect(describeClientError(error)).toBe(`${"x".repeat(299)}… (HTTP 400)`);
+});

@@ -46,17 +46,17 @@ export function describeClientError(
   // the terminal escaped like everything else we print that came from outside.
   if (error instanceof StatusBoxApiError && error.code === "http_error") {
     // Not the daemon's answer (a proxy's page, another server): its status line is the message.
-    return `${oneLine(error.message)}; is the URL the StatusBox daemon's?`;
+    return `${said(error.message)}; is the URL the StatusBox daemon's?`;
   }
   if (error instanceof StatusBoxApiError && error.status === 401 && sentNoKey(error)) {
     // The daemon's own sentence is about HTTP headers; on the command line, say what to set.
     return "the daemon needs an API key: set STATUSBOX_API_KEY or pass --key (HTTP 401)";
   }
-  if (error instanceof StatusBoxApiError) return `${oneLine(error.message)} (HTTP ${error.status})`;
+  if (error instanceof StatusBoxApiError) return `${said(error.message)} (HTTP ${error.status})`;
   if (error instanceof StatusBoxConnectionError) {
     const refused = addressHint && /\((ECONNREFUSED|ConnectionRefused)\)$/.test(error.message);
     const hint = refused ? "; is the daemon running at that address? (--url, STATUSBOX_URL)" : "";
-    return oneLine(error.message) + hint;
+    return said(error.message) + hint;
   }
   return null;
 }
@@ -64,3 +64,13 @@ export function describeClientError(
 /** The daemon's 401 for a request with no Authorization header: no key was configured. */
 const sentNoKey = (error: StatusBoxApiError) =>
   error.message.startsWith("missing Authorization header");
+
+/** The most of another server's words a message repeats: what answers may not be the daemon. */
+const SAID_CHARACTERS = 300;
+
+/** `text` escaped for the terminal on one line, cut to SAID_CHARACTERS. */
+function said(text: string): string {
+  const characters = Array.from(oneLine(text));
+  if (characters.length <= SAID_CHARACTERS) return characters.join("");
+  return `${characters.slice(0, SAID_CHARACTERS - 1).join("")}…`;
+}
