@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES } from "../domain/run.ts";
 import { statusLine, StatusBoxApiError } from "./errors.ts";
 import type { Job, JobEvent, JobName, JobStatus, Schedule } from "./types.ts";
 
@@ -14,14 +15,7 @@ import type { Job, JobEvent, JobName, JobStatus, Schedule } from "./types.ts";
 
 const id = z.int().min(1);
 const time = z.string();
-const status = z.enum([
-  "running",
-  "completed",
-  "failed",
-  "cancelled",
-  "timed_out",
-  "missed",
-] satisfies JobStatus[]);
+const status = z.enum(RUN_STATUSES satisfies readonly JobStatus[]);
 
 const job: z.ZodType<Job> = z.looseObject({
   id,
