@@ -44,6 +44,16 @@ export function oneLine(text: string): string {
   return terminalSafe(trimLineBreaks(text), " ⏎ ");
 }
 
+/**
+ * `text` cut to at most `max` characters (code points, so that no emoji is split in two),
+ * the last of them `…` when something was cut.
+ */
+export function clip(text: string, max: number): string {
+  const characters = Array.from(text);
+  if (characters.length <= max) return text;
+  return `${characters.slice(0, max - 1).join("")}…`;
+}
+
 /** The lines of a message, each safe, for a view that lays out lines itself. */
 export function safeLines(text: string): string[] {
   return terminalSafe(trimLineBreaks(text), "\n").split("\n");

@@ -1,7 +1,7 @@
 import { DEFAULT_URL, StatusBoxClient, type ClientOptions } from "../../client/client.ts";
 import { StatusBoxApiError, StatusBoxConnectionError } from "../../client/errors.ts";
 import { resolveNamedSetting, resolveSetting } from "../../config/settings.ts";
-import { oneLine } from "../../text/terminal-safe.ts";
+import { clip, oneLine } from "../../text/terminal-safe.ts";
 import { UsageError, type ParsedArgs } from "../command.ts";
 
 /** The options of every command that talks to a daemon over HTTP. */
@@ -69,8 +69,4 @@ const sentNoKey = (error: StatusBoxApiError) =>
 const SAID_CHARACTERS = 300;
 
 /** `text` escaped for the terminal on one line, cut to SAID_CHARACTERS. */
-function said(text: string): string {
-  const characters = Array.from(oneLine(text));
-  if (characters.length <= SAID_CHARACTERS) return characters.join("");
-  return `${characters.slice(0, SAID_CHARACTERS - 1).join("")}…`;
-}
+const said = (text: string) => clip(oneLine(text), SAID_CHARACTERS);

@@ -1,7 +1,7 @@
 import { constants } from "node:os";
 import type { StatusBoxClient } from "../../client/client.ts";
 import type { EventStream } from "../../client/types.ts";
-import { oneLine } from "../../text/terminal-safe.ts";
+import { clip, oneLine } from "../../text/terminal-safe.ts";
 import type { JobSpec } from "./arguments.ts";
 import { outcomeOf, signalNumber, type Outcome } from "./outcome.ts";
 import { copyOutputs } from "./pipes.ts";
@@ -131,11 +131,7 @@ function withReason(outcome: Outcome, lastError: string): Outcome {
   }
   // It is a summary that alerts quote in mail subjects and chat: colours are dropped and
   // other controls written as escapes (\x1b), as on a terminal. The event keeps the bytes.
-  const characters = Array.from(oneLine(lastError).trim());
-  const reason =
-    characters.length > REASON_CHARACTERS
-      ? `${characters.slice(0, REASON_CHARACTERS - 1).join("")}…`
-      : characters.join("");
+  const reason = clip(oneLine(lastError).trim(), REASON_CHARACTERS);
   // The daemon refuses an empty message, and the end would be lost with it.
   if (reason === "") return outcome;
   return { ...outcome, details: { ...outcome.details, message: reason } };
