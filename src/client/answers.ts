@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RUN_STATUSES } from "../domain/run.ts";
+import { readTextWithin } from "../text/bounded-read.ts";
 import { statusLine, StatusBoxApiError } from "./errors.ts";
 import type { Job, JobEvent, JobName, JobStatus, Schedule } from "./types.ts";
 
@@ -116,4 +117,31 @@ function notOurs(response: Response, detail: string): StatusBoxApiError {
 function fieldName(path: readonly PropertyKey[]): string {
   const parts = path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`));
   return parts.join("").replace(/^\./, "");
+}
+
+/**
+ * The most an answer may hold: an endless or huge one from something else must not grow the
+ * caller until the system kills it (`statusbox run`, and the command's exit code with it),
+ * and parsing JSON takes many times its size. The daemon's largest read, a page of 1,000
+ * events of 16 KiB whose characters all need escaping, stays under the first; what it
+ * answers to a write (an id, a count, a schedule) is a few hundred bytes.
+ */
+const MAX_READ_ANSWER = 128 * 1024 * 1024;
+const MAX_WRITE_ANSWER = 1024 * 1024;
+
+/** The body of an answer to `method` as text, refused past its limit as it arrives. */
+export async function readAnswerText(response: Response, method: string): Promise<string> {
+  const limit = method === "GET" ? MAX_READ_ANSWER : MAX_WRITE_ANSWER;
+  const tooLarge = () =>
+    new StatusBoxApiError(
+      response.status,
+      "http_error",
+      `${statusLine(response)}, but the answer is over ${limit / 1024 / 1024} MiB: not StatusBox's`,
+      {},
+    );
+  if (Number(response.headers.get("content-length")) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  return readTextWithin(response.body, limit, tooLarge);
 }

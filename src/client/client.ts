@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { ANSWERS, readAnswer } from "./answers.ts";
+import { ANSWERS, readAnswer, readAnswerText } from "./answers.ts";
 import { prepareBatch, toLines, type PreparedBatch } from "./batches.ts";
-import { connectionError, statusLine, StatusBoxApiError } from "./errors.ts";
+import { apiError, connectionError, StatusBoxApiError } from "./errors.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 import type {
   EndDetails,
@@ -266,7 +266,7 @@ export class StatusBoxClient {
         redirect: "manual",
       });
       status = response.status;
-      text = await textWithin(response, spec.method === "GET" ? MAX_READ_ANSWER : MAX_WRITE_ANSWER);
+      text = await readAnswerText(response, spec.method);
     } catch (error) {
       if (error instanceof StatusBoxApiError) throw error;
       throw connectionError(this.url, error);
@@ -275,61 +275,6 @@ export class StatusBoxClient {
     if (status >= 200 && status < 300) return readAnswer(response, text, answer);
     throw apiError(response, text);
   }
-}
-
-/**
- * The most an answer may hold: an endless or huge one from something else must not grow the
- * caller until the system kills it (`statusbox run`, and the command's exit code with it),
- * and parsing JSON takes many times its size. The daemon's largest read, a page of 1,000
- * events of 16 KiB whose characters all need escaping, stays under the first; what it
- * answers to a write (an id, a count, a schedule) is a few hundred bytes.
- */
-const MAX_READ_ANSWER = 128 * 1024 * 1024;
-const MAX_WRITE_ANSWER = 1024 * 1024;
-
-async function textWithin(response: Response, limit: number): Promise<string> {
-  const tooLarge = () =>
-    new StatusBoxApiError(
-      response.status,
-      "http_error",
-      `${statusLine(response)}, but the answer is over ${limit / 1024 / 1024} MiB: not StatusBox's`,
-      {},
-    );
-  if (Number(response.headers.get("content-length")) > limit) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (response.body === null) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
-}
-
-function apiError(response: Response, text: string): StatusBoxApiError {
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      body = parsed as typeof body;
-  } catch {
-    // Not our JSON (a proxy's HTML page, say): the status line is all there is to say.
-  }
-  const location = response.headers.get("location");
-  const message =
-    typeof body.error === "string"
-      ? body.error
-      : location !== null && response.status >= 300 && response.status < 400
-        ? `${statusLine(response)} to ${location}`
-        : statusLine(response);
-  const code = typeof body.code === "string" ? body.code : "http_error";
-  const retryAfter = Number(response.headers.get("retry-after"));
-  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;
-  return new StatusBoxApiError(response.status, code, message, body, retryAfterMs);
 }
 
 const schedulePath = (name: string) => `/api/schedules/${encodeURIComponent(name)}`;

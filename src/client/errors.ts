@@ -76,3 +76,26 @@ export function connectionError(url: string, error: unknown): StatusBoxConnectio
   const reason = typeof code === "string" ? code : String((error as Error)?.message ?? error);
   return new StatusBoxConnectionError(url, `cannot reach ${url} (${reason})`, delivered, error);
 }
+
+/** An error answer as a StatusBoxApiError: the daemon's JSON, or the status line of another's. */
+export function apiError(response: Response, text: string): StatusBoxApiError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      body = parsed as typeof body;
+  } catch {
+    // Not our JSON (a proxy's HTML page, say): the status line is all there is to say.
+  }
+  const location = response.headers.get("location");
+  const message =
+    typeof body.error === "string"
+      ? body.error
+      : location !== null && response.status >= 300 && response.status < 400
+        ? `${statusLine(response)} to ${location}`
+        : statusLine(response);
+  const code = typeof body.code === "string" ? body.code : "http_error";
+  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;
+  return new StatusBoxApiError(response.status, code, message, body, retryAfterMs);
+}

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { badRequest, StatusBoxError } from "../domain/errors.ts";
+import { readTextWithin } from "../text/bounded-read.ts";
 
 /** The largest request body the API reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,16 +57,7 @@ export async function readLimitedText(request: Request): Promise<string> {
     if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
     return request.text();
   }
-  if (!request.body) return "";
-
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return readTextWithin(request.body, MAX_BODY_BYTES, tooLarge);
 }
 
 const tooLarge = () => new StatusBoxError("payload_too_large", "the body is larger than 1 MiB");
