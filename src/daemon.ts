@@ -14,8 +14,8 @@ import type { Logger } from "./log/logger.ts";
 import { DaemonMetrics } from "./metrics/daemon-metrics.ts";
 import { MeteredRunStore } from "./metrics/metered-run-store.ts";
 import { DEFAULT_POLICY, type RetentionPolicy } from "./retention/policy.ts";
-import { Pruner } from "./retention/pruner.ts";
-import { RetentionLoop, type RetentionLoopOptions } from "./retention/retention-loop.ts";
+import type { RetentionLoop, RetentionLoopOptions } from "./retention/retention-loop.ts";
+import { startRetention } from "./retention/setup.ts";
 import { DeadlineScheduler } from "./scheduler/deadline-scheduler.ts";
 import { SharedWheel } from "./scheduler/shared-wheel.ts";
 import { NameView } from "./schedules/name-view.ts";
@@ -259,22 +259,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     firstKey,
     stop,
   };
-}
-
-function startRetention(
-  db: Database,
-  writes: WriteQueue,
-  clock: Clock,
-  logger: Logger,
-  metrics: DaemonMetrics,
-  options: (RetentionPolicy & RetentionLoopOptions) | undefined,
-): RetentionLoop {
-  const policy = { ...DEFAULT_POLICY, ...options };
-  const onEventsRemoved = (n: number) => metrics.storedEvents.removed(n);
-  const pruner = new Pruner({ db, writes, clock, policy, onEventsRemoved });
-  const loop = new RetentionLoop(pruner, logger, options);
-  loop.start();
-  return loop;
 }
 
 async function expireAndLog(
