@@ -1,7 +1,7 @@
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
 import { closeSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runStatusbox } from "./helpers/binary.ts";
 import { spawnDaemon, type DaemonProcess } from "./helpers/process-daemon.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -26,25 +26,36 @@ function damageTable(dbPath: string, table: string): void {
   closeSync(fd);
 }
 
-test("a damaged database answers 503 with a sentence saying so, and the log says it too", async () => {
+/** A database path in a temporary folder of this test's own. */
+function newDbPath(): string {
   const dir = makeTempDir();
   cleanups.push(dir.cleanup);
-  const dbPath = join(dir.path, "statusbox.db");
+  return join(dir.path, "statusbox.db");
+}
+
+async function startDaemon(dbPath: string): Promise<DaemonProcess> {
+  const daemon = await spawnDaemon(dbPath);
+  cleanups.push(() => daemon.stop("SIGKILL"));
+  return daemon;
+}
+
+/** POST /api/jobs/ of a run named backup. */
+const createRun = (daemon: DaemonProcess, key: string | null = daemon.firstKey) =>
+  fetch(`${daemon.url}/api/jobs/`, {
+    method: "POST",
+    headers: { authorization: `ApiKey ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
+  });
+
+test("a damaged database answers 503 with a sentence saying so, and the log says it too", async () => {
+  const dbPath = newDbPath();
   const created = await runStatusbox(["keys", "create", "--db", dbPath]);
   const key = created.stdout.trim().split("\n").at(-1)!;
   damageTable(dbPath, "events");
 
-  const daemon: DaemonProcess = await spawnDaemon(dbPath);
-  cleanups.push(() => daemon.stop("SIGKILL"));
-  const create = () =>
-    fetch(`${daemon.url}/api/jobs/`, {
-      method: "POST",
-      headers: { authorization: `ApiKey ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
-    });
-
+  const daemon = await startDaemon(dbPath);
   for (let i = 0; i < 3; i++) {
-    const response = await create();
+    const response = await createRun(daemon, key);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("1");
     expect(await response.json()).toEqual({
@@ -67,18 +78,9 @@ test("a damaged database answers 503 with a sentence saying so, and the log says
 });
 
 test("a database file deleted under the daemon: writes refused with 503, /healthz fails, the log says why", async () => {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  const dbPath = join(dir.path, "statusbox.db");
-  const daemon: DaemonProcess = await spawnDaemon(dbPath);
-  cleanups.push(() => daemon.stop("SIGKILL"));
-  const create = () =>
-    fetch(`${daemon.url}/api/jobs/`, {
-      method: "POST",
-      headers: { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
-    });
-  expect((await create()).status).toBe(200);
+  const dbPath = newDbPath();
+  const daemon = await startDaemon(dbPath);
+  expect((await createRun(daemon)).status).toBe(200);
 
   for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
   const health = await waitFor(
@@ -89,22 +91,19 @@ test("a database file deleted under the daemon: writes refused with 503, /health
     { what: "/healthz to fail", timeoutMs: 5000 },
   );
   const why =
-    `the database file ${realpathSync(dir.path)}/statusbox.db was deleted while the daemon ran; ` +
+    `the database file ${realpathSync(dirname(dbPath))}/statusbox.db was deleted while the daemon ran; ` +
     "writes are refused, since they would be lost: restart the daemon";
   expect(await health.json()).toEqual({ status: "error", code: "unavailable", error: why });
 
-  const refused = await create();
+  const refused = await createRun(daemon);
   expect(refused.status).toBe(503);
   expect(((await refused.json()) as { error: string }).error).toBe(why);
   expect(daemon.log()).toContain("ERROR database file gone");
 });
 
 test("a database file renamed away and back is the same file: writes resume", async () => {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  const dbPath = join(dir.path, "statusbox.db");
-  const daemon: DaemonProcess = await spawnDaemon(dbPath);
-  cleanups.push(() => daemon.stop("SIGKILL"));
+  const dbPath = newDbPath();
+  const daemon = await startDaemon(dbPath);
   const healthStatus = async () => (await fetch(`${daemon.url}/healthz`)).status;
 
   renameSync(dbPath, `${dbPath}.away`);
@@ -112,19 +111,12 @@ test("a database file renamed away and back is the same file: writes resume", as
   renameSync(`${dbPath}.away`, dbPath);
   await waitFor(async () => (await healthStatus()) === 200, { what: "/healthz to pass again" });
 
-  const created = await fetch(`${daemon.url}/api/jobs/`, {
-    method: "POST",
-    headers: { authorization: `ApiKey ${daemon.firstKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "backup", timeoutSeconds: 60 }),
-  });
-  expect(created.status).toBe(200);
+  expect((await createRun(daemon)).status).toBe(200);
   expect(daemon.log()).toContain("INFO  database file back in place; writes resume");
 });
 
 test("a database damaged where start-up reads it is refused in one sentence, exit 1", async () => {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  const dbPath = join(dir.path, "statusbox.db");
+  const dbPath = newDbPath();
   await runStatusbox(["keys", "create", "--db", dbPath]);
   damageTable(dbPath, "runs_open_deadline");
 
