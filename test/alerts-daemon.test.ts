@@ -1,3 +1,4 @@
+import type { Subprocess } from "bun";
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -12,6 +13,39 @@ import { startStallingSmtp } from "./helpers/stalling-smtp.ts";
 import { httpRequest, RawConnection } from "./helpers/raw-http.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
+
+/** A key of our own for spawned daemons: their firstKey can miss stdout not flushed yet. */
+const KEY_ENV = { STATUSBOX_API_KEY: "sbx_alerts_daemon_test_key" };
+const AUTH = { authorization: `ApiKey ${KEY_ENV.STATUSBOX_API_KEY}` };
+
+/** Writes `toml` as the config file of a database in `dir`; answers how to serve it. */
+function servedWith(dir: string, toml: string) {
+  const dbPath = join(dir, "statusbox.db");
+  const config = join(dir, "statusbox.toml");
+  writeFileSync(config, toml);
+  const spawn = () => spawnDaemon(dbPath, { args: ["--config", config], env: KEY_ENV });
+  return { dbPath, spawn };
+}
+
+/** Creates a run of `name` on the daemon at `url` and fails it: its id and the fail's status. */
+async function failRun(url: string, name = "backup") {
+  const created = await fetch(`${url}/api/jobs/`, {
+    method: "POST",
+    headers: AUTH,
+    body: JSON.stringify({ name, timeoutSeconds: 600 }),
+  });
+  const { id } = (await created.json()) as { id: number };
+  const failed = await fetch(`${url}/jobs/${id}/fail`, { method: "POST", headers: AUTH });
+  return { id, status: failed.status };
+}
+
+/** Sends SIGTERM: the exit code if the process ended within 5 s, and whether it did. */
+async function stopWithinFiveSeconds(proc: Subprocess) {
+  const signalledAt = performance.now();
+  proc.kill("SIGTERM");
+  const exited = await Promise.race([proc.exited, Bun.sleep(5000).then(() => null)]);
+  return { exited, withinFiveSeconds: performance.now() - signalledAt < 5000 };
+}
 
 /** A daemon in this process with one webhook channel, and a key to call it with. */
 async function daemonWithHook(url: string, dir: string, clock?: Clock) {
@@ -86,10 +120,8 @@ describe("alerts in the daemon", () => {
   test("alerts undelivered when the daemon is killed -9 are delivered after restart", async () => {
     const dir = makeTempDir();
     const port = await closedPort();
-    const dbPath = join(dir.path, "statusbox.db");
-    const config = join(dir.path, "statusbox.toml");
-    writeFileSync(
-      config,
+    const { dbPath, spawn } = servedWith(
+      dir.path,
       `[[alerts]]
 name = "ops"
 type = "webhook"
@@ -97,22 +129,12 @@ url = "http://127.0.0.1:${port}/hook"
 on = ["failed"]
 `,
     );
-    // A key of our own: spawnDaemon's firstKey can miss stdout that is not flushed yet.
-    const env = { STATUSBOX_API_KEY: "sbx_alerts_kill_test_key" };
-    const first = await spawnDaemon(dbPath, { args: ["--config", config], env });
+    const first = await spawn();
     try {
-      const headers = { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` };
       const ids: number[] = [];
       for (const name of ["backup-a", "backup-b"]) {
-        const created = await fetch(`${first.url}/api/jobs/`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ name, timeoutSeconds: 600 }),
-        });
-        const { id } = await created.json();
-        expect(
-          (await fetch(`${first.url}/jobs/${id}/fail`, { method: "POST", headers })).status,
-        ).toBe(200);
+        const { id, status } = await failRun(first.url, name);
+        expect(status).toBe(200);
         ids.push(id);
       }
       // The receiver is down: the daemon tries, fails, and is killed before it succeeds.
@@ -130,7 +152,7 @@ on = ["failed"]
       expect(pending).toEqual(ids.map((id) => ({ run_id: id })));
 
       const receiver = startReceiver({ port });
-      const second = await spawnDaemon(dbPath, { args: ["--config", config], env });
+      const second = await spawn();
       try {
         await waitFor(() => receiver.requests.length >= 2, {
           what: "the alerts",
@@ -156,10 +178,8 @@ on = ["failed"]
   test("SIGTERM while an email is stuck on a server that never finishes: exit 0 in 5 s", async () => {
     const dir = makeTempDir();
     const server = await startStallingSmtp("endless-reply");
-    const dbPath = join(dir.path, "statusbox.db");
-    const config = join(dir.path, "statusbox.toml");
-    writeFileSync(
-      config,
+    const { dbPath, spawn } = servedWith(
+      dir.path,
       `[[alerts]]
 name = "mail"
 type = "email"
@@ -170,24 +190,13 @@ from = "a@b.c"
 to = ["x@y.z"]
 `,
     );
-    const env = { STATUSBOX_API_KEY: "sbx_alerts_stuck_mail_test_key" };
-    const daemon = await spawnDaemon(dbPath, { args: ["--config", config], env });
+    const daemon = await spawn();
     try {
-      const headers = { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` };
-      const created = await fetch(`${daemon.url}/api/jobs/`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ name: "backup", timeoutSeconds: 600 }),
-      });
-      const { id } = await created.json();
-      await fetch(`${daemon.url}/jobs/${id}/fail`, { method: "POST", headers });
+      await failRun(daemon.url);
       await waitFor(() => server.connections === 1, { what: "the mail delivery" });
       await Bun.sleep(300); // well into the reply that never ends
 
-      const signalledAt = performance.now();
-      daemon.proc.kill("SIGTERM");
-      const exited = await Promise.race([daemon.proc.exited, Bun.sleep(5000).then(() => null)]);
-      expect({ exited, withinFiveSeconds: performance.now() - signalledAt < 5000 }).toEqual({
+      expect(await stopWithinFiveSeconds(daemon.proc)).toEqual({
         exited: 0,
         withinFiveSeconds: true,
       });
@@ -208,37 +217,21 @@ to = ["x@y.z"]
 
   test("SIGTERM with command channels that ignore SIGTERM and a request stuck half-way: 5 s", async () => {
     const dir = makeTempDir();
-    const dbPath = join(dir.path, "statusbox.db");
-    const config = join(dir.path, "statusbox.toml");
     const stubborn = (i: number) => `[[alerts]]
 name = "stubborn-${i}"
 type = "command"
 command = ["sh", "-c", "trap '' TERM; sleep 600"]
 timeout = "10m"
 `;
-    writeFileSync(config, [1, 2, 3].map(stubborn).join("\n"));
-    const env = { STATUSBOX_API_KEY: "sbx_alerts_stubborn_command_test_key" };
-    const daemon = await spawnDaemon(dbPath, { args: ["--config", config], env });
+    const daemon = await servedWith(dir.path, [1, 2, 3].map(stubborn).join("\n")).spawn();
     const stuck = await RawConnection.open(daemon.url);
     try {
-      const headers = { authorization: `ApiKey ${env.STATUSBOX_API_KEY}` };
-      for (let i = 0; i < 4; i++) {
-        const created = await fetch(`${daemon.url}/api/jobs/`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ name: "backup", timeoutSeconds: 600 }),
-        });
-        const { id } = await created.json();
-        await fetch(`${daemon.url}/jobs/${id}/fail`, { method: "POST", headers });
-      }
+      for (let i = 0; i < 4; i++) await failRun(daemon.url);
       // 4 alerts on each of 3 channels: 12 programs that will need SIGKILL.
       await Bun.sleep(500);
-      stuck.write(httpRequest("POST", "/api/jobs/", { ...headers, "Content-Length": "100" }) + "{");
+      stuck.write(httpRequest("POST", "/api/jobs/", { ...AUTH, "Content-Length": "100" }) + "{");
 
-      const signalledAt = performance.now();
-      daemon.proc.kill("SIGTERM");
-      const exited = await Promise.race([daemon.proc.exited, Bun.sleep(5000).then(() => null)]);
-      expect({ exited, withinFiveSeconds: performance.now() - signalledAt < 5000 }).toEqual({
+      expect(await stopWithinFiveSeconds(daemon.proc)).toEqual({
         exited: 0,
         withinFiveSeconds: true,
       });
