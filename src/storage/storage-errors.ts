@@ -11,6 +11,12 @@ export function isBusy(error: unknown): boolean {
   return code !== null && BUSY_CODES.has(code.split("_").slice(0, 2).join("_"));
 }
 
+/** Whether SQLite found the file damaged, or not a database at all (extended codes too). */
+export function isDamaged(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code !== null && DAMAGED_CODES.some((prefix) => code.startsWith(prefix));
+}
+
 /**
  * SQLite's storage failures (a lock held too long, a full disk, an I/O error, a read-only
  * file, a damaged file) as a 503, with SQLite's error as its `cause` for the log; anything
@@ -24,7 +30,7 @@ export function storageFailure(error: unknown, what = "store the write"): Status
   if (isBusy(error)) failure = unavailable("the database is locked by another process; try again");
   else if (STORAGE_CODES.some((prefix) => code.startsWith(prefix))) {
     failure = unavailable(`the database could not ${what} (${code}); try again later`);
-  } else if (DAMAGED_CODES.some((prefix) => code.startsWith(prefix))) {
+  } else if (isDamaged(error)) {
     failure = unavailable(
       `the database file is damaged (${code}); StatusBox's operator must restore it from a backup`,
     );

@@ -7,6 +7,7 @@ import { OPERATIONS_OPTIONS } from "../../config/operations-settings.ts";
 import { resolveServeSettings } from "../../config/serve-settings.ts";
 import { DB_OPTION, DEFAULT_HOST, DEFAULT_PORT } from "../../config/settings.ts";
 import { explainOpenError } from "../../storage/open-errors.ts";
+import { isDamaged } from "../../storage/storage-errors.ts";
 import type { CliIO, Command } from "../command.ts";
 
 export const serveCommand: Command = {
@@ -159,9 +160,4 @@ function stdoutIsDevNull(): boolean {
   } catch {
     return true;
   }
-}
-
-function isDamaged(error: unknown): boolean {
-  const code = String((error as { code?: unknown } | null)?.code ?? "");
-  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB";
 }
