@@ -58,8 +58,9 @@ export const FAILING_CHANNELS_SQL = `WITH RECURSIVE channels(name) AS (
 
 /**
  * The channels that are failing now: those whose most recent attempt failed (other than
- * because the channel was removed), newest failure first. Meant for the TUI's header; it only reads, so a read-only connection will do, and
- * a database from before alerts existed simply has no failing channel.
+ * because the channel was removed), newest failure first. Meant for the TUI's header; it
+ * only reads, so a read-only connection will do, and a database from before alerts existed
+ * simply has no failing channel.
  */
 export function failingChannels(db: Database): FailingChannel[] {
   try {
