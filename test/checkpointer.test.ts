@@ -44,6 +44,10 @@ const autocheckpoint = (target: Database) =>
   target.query<{ wal_autocheckpoint: number }, []>("PRAGMA wal_autocheckpoint").get()!
     .wal_autocheckpoint;
 
+const journalSizeLimit = (target: Database) =>
+  target.query<{ journal_size_limit: number }, []>("PRAGMA journal_size_limit").get()!
+    .journal_size_limit;
+
 describe("the background checkpointer", () => {
   test("copies the log into the database from its own thread", async () => {
     const { db, path } = open();
@@ -73,6 +77,74 @@ describe("the background checkpointer", () => {
     await checkpointer.stop();
   });
 
+  test("once writes pause, cuts a log file past its limit back to nothing", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 100_000,
+      idleLogBytes: 1024 * 1024,
+      idleIntervalMs: 20,
+      cutBackAfterIdleMs: 100,
+    });
+    writeRuns(db, 500);
+    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
+
+    await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
+    expect(db.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(20_000);
+    // The next write starts the log afresh and is read back like any other.
+    writeRuns(db, 1);
+    expect(db.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(20_040);
+    await checkpointer.stop();
+  });
+
+  test("does not cut the log file back in a pause shorter than the one it waits for", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 100_000,
+      idleLogBytes: 1024 * 1024,
+      idleIntervalMs: 20,
+      cutBackAfterIdleMs: 1500,
+    });
+    writeRuns(db, 500);
+    const started = Date.now();
+    await Bun.sleep(500);
+    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
+
+    await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    await checkpointer.stop();
+  });
+
+  test("leaves a log file under its limit, and waits for a reader before cutting one back", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 100_000,
+      idleLogBytes: 1024 * 1024,
+      idleIntervalMs: 20,
+      cutBackAfterIdleMs: 100,
+    });
+    writeRuns(db, 20);
+    const small = fileSize(`${path}-wal`);
+    expect(small).toBeLessThan(1024 * 1024);
+    await waitFor(() => fileSize(path) > 20 * 4096, { what: "a checkpoint" });
+    await Bun.sleep(200);
+    expect(fileSize(`${path}-wal`)).toBe(small);
+
+    // A reader in the middle of a transaction holds the log: the cut-back must not wait on it
+    // (its connection would stall) nor pull the log from under it.
+    const reader = openDatabase(path, { durability: "normal" });
+    reader.run("BEGIN");
+    reader.query("SELECT count(*) FROM runs").get();
+    writeRuns(db, 500);
+    await Bun.sleep(300);
+    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
+    expect(reader.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(800);
+
+    reader.run("COMMIT");
+    reader.close();
+    await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
+    await checkpointer.stop();
+  });
+
   test("stops its thread; closing the database then checkpoints and removes the log", async () => {
     const { db, path } = open();
     const checkpointer = new Checkpointer(db);
@@ -96,6 +168,8 @@ describe("the background checkpointer", () => {
     await waitFor(() => errors.length > 0, { what: "the thread's error" });
     expect(errors[0]).toContain("unable to open database");
     expect(autocheckpoint(db)).toBe(1000);
+    // With no thread to cut the log file back once writes pause, each rewind cuts it back.
+    expect(journalSizeLimit(db)).toBe(16 * 1024 * 1024);
     await checkpointer.stop();
   });
 });
@@ -113,7 +187,10 @@ describe("in the daemon", () => {
     try {
       // A new database's tables are in the log until a checkpoint copies them back.
       await waitFor(() => fileSize(path) > 4096, { what: "a background checkpoint" });
-      expect(autocheckpoint(daemon.db)).toBe(4000);
+      expect(autocheckpoint(daemon.db)).toBe(32_000);
+      // A rewind leaves a log file of the threshold's size as it is: cutting it back there
+      // would put a large truncate on the event loop about once a second under load.
+      expect(journalSizeLimit(daemon.db)).toBe(32_000 * (4096 + 24) + 8 * 1024 * 1024);
     } finally {
       await daemon.stop();
       temp.cleanup();

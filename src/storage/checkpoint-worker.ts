@@ -8,14 +8,23 @@
  * daemon's next write rewind it; when nothing has changed it backs off, doubling the pause
  * up to `idleIntervalMs`. A checkpoint with nothing new to copy costs a few microseconds and
  * no disk access.
+ *
+ * Once writes have paused for `cutBackAfterIdleMs`, a log file larger than `idleLogBytes` (a
+ * burst left it so) is cut back to nothing with a TRUNCATE checkpoint. It takes the write
+ * lock, and a write that comes meanwhile waits for it (40 ms for a 150 MB log, measured), so
+ * it is tried only after a real pause, on a log wholly copied, and gives up at once when
+ * anyone holds a lock: a load that pauses for less never pays it.
  */
 import { Database, type Statement } from "bun:sqlite";
+import { statSync } from "node:fs";
 
 export interface CheckpointWorkerStart {
   type: "start";
   path: string;
   busyIntervalMs: number;
   idleIntervalMs: number;
+  idleLogBytes: number;
+  cutBackAfterIdleMs: number;
 }
 
 export type CheckpointWorkerMessage = CheckpointWorkerStart | { type: "stop" };
@@ -42,6 +51,7 @@ declare const self: Worker;
 
 let db: Database | null = null;
 let checkpoint: Statement<CheckpointResult> | null = null;
+let truncate: Statement<CheckpointResult> | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 self.onmessage = (event: MessageEvent<CheckpointWorkerMessage>) => {
@@ -50,20 +60,26 @@ self.onmessage = (event: MessageEvent<CheckpointWorkerMessage>) => {
   else stop();
 };
 
-function start({ path, busyIntervalMs, idleIntervalMs }: CheckpointWorkerStart): void {
+function start(settings: CheckpointWorkerStart): void {
+  const { path, busyIntervalMs, idleIntervalMs } = settings;
   try {
     db = new Database(path, { readwrite: true, create: false });
     // This connection writes nothing, so no commit of its own ever checkpoints.
     db.run("PRAGMA wal_autocheckpoint = 0");
+    // The cut-back must never make the daemon's writes wait on it: busy means try later.
+    db.run("PRAGMA busy_timeout = 0");
   } catch (error) {
     report({ type: "unavailable", message: String(error) });
     return;
   }
   const statement = db.prepare<CheckpointResult, []>("PRAGMA wal_checkpoint(PASSIVE)");
   checkpoint = statement;
+  truncate = db.prepare<CheckpointResult, []>("PRAGMA wal_checkpoint(TRUNCATE)");
+  const cutBack = idleLogCutBack(truncate, `${path}-wal`, settings.idleLogBytes);
 
   let failing = false;
   let last = "";
+  let changedAt = Date.now();
   let pause = busyIntervalMs;
   const step = () => {
     try {
@@ -71,8 +87,12 @@ function start({ path, busyIntervalMs, idleIntervalMs }: CheckpointWorkerStart):
       if (failing) report({ type: "recovered" });
       failing = false;
       const seen = `${result.log}/${result.checkpointed}`;
-      pause = seen === last ? Math.min(pause * 2, idleIntervalMs) : busyIntervalMs;
+      const idle = seen === last;
+      pause = idle ? Math.min(pause * 2, idleIntervalMs) : busyIntervalMs;
       last = seen;
+      if (!idle) changedAt = Date.now();
+      const paused = Date.now() - changedAt >= settings.cutBackAfterIdleMs;
+      if (idle && paused && result.checkpointed === result.log) cutBack();
     } catch (error) {
       if (!failing) report({ type: "failing", message: String(error) });
       failing = true;
@@ -83,11 +103,31 @@ function start({ path, busyIntervalMs, idleIntervalMs }: CheckpointWorkerStart):
   timer = setTimeout(step, busyIntervalMs);
 }
 
+/**
+ * Cuts the log file back to nothing when it is larger than `limit` bytes. A TRUNCATE
+ * checkpoint that finds a reader or a writer answers busy at once and is tried on a later
+ * idle step; its own failures are left to the next PASSIVE checkpoint to report.
+ */
+function idleLogCutBack(
+  truncate: Statement<CheckpointResult>,
+  logPath: string,
+  limit: number,
+): () => void {
+  return () => {
+    try {
+      if (statSync(logPath).size > limit) truncate.get();
+    } catch {
+      // No log file (nothing written yet), or the lock was taken: the next idle step retries.
+    }
+  };
+}
+
 function stop(): void {
   if (timer) clearTimeout(timer);
   // A statement left unfinalized would keep the connection open past close(); the daemon's
   // close must find itself the last connection, to checkpoint the rest and remove the log.
   checkpoint?.finalize();
+  truncate?.finalize();
   db?.close();
   db = null;
   report({ type: "stopped" });

@@ -11,9 +11,14 @@ export interface CheckpointerOptions {
    * commit. Under sustained writes the thread never finds the log wholly copied at the moment
    * a write begins, and only then does SQLite rewind the log to its start; this checkpoint,
    * run between two batches, lets the next batch rewind it. By then the thread has copied
-   * nearly everything, so little is left for this one to do on the event loop.
+   * nearly everything, but the checkpoint still syncs the log and the database file on the
+   * event loop (2 to 5 ms here), so the threshold sets how often requests wait that long.
    */
   inlineAfterPages?: number;
+  /** A log file larger than this is cut back to nothing once writes pause... */
+  idleLogBytes?: number;
+  /** ...for this long. */
+  cutBackAfterIdleMs?: number;
   /** Told when the thread cannot start, or its checkpoints begin failing. */
   onError?: (message: string) => void;
   /** Told when the thread's checkpoints work again after failing. */
@@ -22,8 +27,19 @@ export interface CheckpointerOptions {
 
 /** SQLite's own default: a checkpoint inside the commit that passes 1,000 pages of log. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
-/** The WAL file is cut back to this size when the log rewinds, so a burst does not stay on disk. */
-const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+/**
+ * 128 MiB of log at 4 KiB pages. Under sustained writes the log then rewinds about once a
+ * second rather than ten times (at 4,000 pages, measured at 40,000 events/s): the p99 of
+ * the event route at `normal` fell from 4.4 to 2.5 ms, since fewer batches wait behind the
+ * inline checkpoint's syncs.
+ */
+const INLINE_AFTER_PAGES = 32_000;
+/** What a log file may keep on disk once writes pause (it is cut back to nothing). */
+const IDLE_LOG_BYTES = 16 * 1024 * 1024;
+/** The pause in writes after which the log file is cut back: a burst's short gaps are not one. */
+const CUT_BACK_AFTER_IDLE_MS = 1000;
+/** Room above the threshold for the batch that crosses it (a WAL frame is a page + 24 bytes). */
+const LOG_HEADROOM_BYTES = 8 * 1024 * 1024;
 const STOP_WAIT_MS = 2000;
 
 /**
@@ -31,7 +47,9 @@ const STOP_WAIT_MS = 2000;
  * a checkpoint inside its commit every 1,000 pages of log, copying pages back and syncing
  * the database file while every request waits: measured, most of the write routes' p99.
  * Here a worker thread with its own connection checkpoints as the log grows (see
- * checkpoint-worker.ts), and the daemon's connection only past `inlineAfterPages`.
+ * checkpoint-worker.ts), and the daemon's connection only past `inlineAfterPages`. The log
+ * file keeps its size while writes go on (cutting it back at each rewind would cost a large
+ * truncate on the event loop); the thread cuts it back once they pause.
  *
  * Note: if the thread cannot start, SQLite's default is put back, so the log stays bounded
  * either way.
@@ -46,8 +64,12 @@ export class Checkpointer {
     private readonly db: Database,
     options: CheckpointerOptions = {},
   ) {
-    db.run(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    db.run(`PRAGMA wal_autocheckpoint = ${options.inlineAfterPages ?? 4000}`);
+    const inlineAfterPages = options.inlineAfterPages ?? INLINE_AFTER_PAGES;
+    const pageSize = db.query<{ page_size: number }, []>("PRAGMA page_size").get()!.page_size;
+    // A log that grew past the threshold (a reader held it) is cut back to it at a rewind.
+    const logLimit = inlineAfterPages * (pageSize + 24) + LOG_HEADROOM_BYTES;
+    db.run(`PRAGMA journal_size_limit = ${logLimit}`);
+    db.run(`PRAGMA wal_autocheckpoint = ${inlineAfterPages}`);
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
 
     const unavailable = (message: string) => {
@@ -68,6 +90,8 @@ export class Checkpointer {
       path: db.filename,
       busyIntervalMs: options.busyIntervalMs ?? 10,
       idleIntervalMs: options.idleIntervalMs ?? 250,
+      idleLogBytes: options.idleLogBytes ?? IDLE_LOG_BYTES,
+      cutBackAfterIdleMs: options.cutBackAfterIdleMs ?? CUT_BACK_AFTER_IDLE_MS,
     });
   }
 
@@ -82,6 +106,8 @@ export class Checkpointer {
   private useSqliteDefault(): void {
     try {
       this.db.run(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      // No thread cuts the file back once writes pause: each rewind does, to this size.
+      this.db.run(`PRAGMA journal_size_limit = ${IDLE_LOG_BYTES}`);
     } catch {
       // The database is already closed: nothing is left to checkpoint.
     }
