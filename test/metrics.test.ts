@@ -152,6 +152,23 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "statusbox_runs_created_total", { name })).toBe(1);
   });
 
+  test("a histogram's buckets count every observation at or below their bound", () => {
+    const registry = new Registry();
+    const histogram = registry.histogram("statusbox_test_seconds", "A test.", ["route"], [1, 2, 5]);
+    for (const value of [0.5, 1, 1.5, 2, 4.9, 5, 7, 100]) histogram.observe(["a"], value);
+    histogram.observe(["b"], 3);
+    const m = parsePrometheus(registry.render());
+
+    const bucket = (route: string, le: string) =>
+      sampleValue(m, "statusbox_test_seconds_bucket", { route, le });
+    expect([bucket("a", "1"), bucket("a", "2"), bucket("a", "5"), bucket("a", "+Inf")]).toEqual([
+      2, 4, 6, 8,
+    ]);
+    expect(sampleValue(m, "statusbox_test_seconds_count", { route: "a" })).toBe(8);
+    expect(sampleValue(m, "statusbox_test_seconds_sum", { route: "a" })).toBe(121.9);
+    expect([bucket("b", "2"), bucket("b", "5"), bucket("b", "+Inf")]).toEqual([0, 1, 1]);
+  });
+
   test("a label value with a newline is escaped and reads back", () => {
     // Job names cannot hold one any more, but a database written before that rule may.
     const registry = new Registry();
