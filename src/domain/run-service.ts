@@ -9,7 +9,14 @@ import type {
   RunRepository,
   WriteCommitter,
 } from "./ports.ts";
-import { deadlineOf, type EndSignal, type EventStream, type Run, type RunStatus } from "./run.ts";
+import {
+  deadlineOf,
+  newRun,
+  type EndSignal,
+  type EventStream,
+  type Run,
+  type RunStatus,
+} from "./run.ts";
 import { decideEndSignal } from "./state-machine.ts";
 
 export interface NewRun {
@@ -65,7 +72,8 @@ export class RunService {
       const id = this.runs.insertRun(fields);
       const message = `running (timeout ${input.timeoutSeconds}s)`;
       this.runs.insertEvents([{ runId: id, at: createdAt, kind: "status", message }]);
-      return this.runs.getRun(id)!;
+      // What the row now holds, built here: reading it back cost a query on every create.
+      return newRun(id, fields);
     });
     this.deadlines.schedule(run.id, run.deadlineAt);
     return run;

@@ -71,6 +71,26 @@ export function deadlineOf(createdAt: number, timeoutSeconds: number): number {
   return createdAt + Math.max(1, Math.round(timeoutSeconds * 1000));
 }
 
+/** A run as it is created: running, with its creation event and nothing else yet. */
+export function newRun(
+  id: number,
+  fields: Pick<Run, "name" | "version" | "timeoutSeconds" | "createdAt" | "deadlineAt">,
+): Run {
+  return {
+    id,
+    ...fields,
+    status: "running",
+    finishedAt: null,
+    lateEndAt: null,
+    exitCode: null,
+    endMessage: null,
+    eventCount: 1,
+    eventsDropped: 0,
+    expectedAt: null,
+    missedWindows: null,
+  };
+}
+
 /** How long a run took: to its end, or to its deadline when it timed out. */
 export function durationOf(run: Pick<Run, "createdAt" | "finishedAt">): number | null {
   return run.finishedAt === null ? null : run.finishedAt - run.createdAt;
