@@ -12,7 +12,7 @@ export interface CheckpointerOptions {
    * a write begins, and only then does SQLite rewind the log to its start; this checkpoint,
    * run between two batches, lets the next batch rewind it. By then the thread has copied
    * nearly everything, but the checkpoint still syncs the log and the database file on the
-   * event loop (2 to 5 ms here), so the threshold sets how often requests wait that long.
+   * event loop (2 to 6 ms here), so the threshold sets how often requests wait that long.
    */
   inlineAfterPages?: number;
   /** A log file larger than this is cut back to nothing once writes pause... */
@@ -28,8 +28,8 @@ export interface CheckpointerOptions {
 /** SQLite's own default: a checkpoint inside the commit that passes 1,000 pages of log. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 /**
- * 128 MiB of log at 4 KiB pages. Under sustained writes the log then rewinds about once a
- * second rather than ten times (at 4,000 pages, measured at 40,000 events/s): the p99 of
+ * 128 MiB of log at 4 KiB pages. Under sustained writes the log then rewinds one to two
+ * times a second rather than ten (at 4,000 pages, measured at 40,000 events/s): the p99 of
  * the event route at `normal` fell from 4.4 to 2.5 ms, since fewer batches wait behind the
  * inline checkpoint's syncs.
  */
