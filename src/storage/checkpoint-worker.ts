@@ -66,7 +66,7 @@ function start(settings: CheckpointWorkerStart): void {
     db = new Database(path, { readwrite: true, create: false });
     // This connection writes nothing, so no commit of its own ever checkpoints.
     db.run("PRAGMA wal_autocheckpoint = 0");
-    // The cut-back must never make the daemon's writes wait on it: busy means try later.
+    // The cut-back never waits for a lock another connection holds: busy means a later step.
     db.run("PRAGMA busy_timeout = 0");
   } catch (error) {
     report({ type: "unavailable", message: String(error) });
@@ -105,8 +105,8 @@ function start(settings: CheckpointWorkerStart): void {
 
 /**
  * Cuts the log file back to nothing when it is larger than `limit` bytes. A TRUNCATE
- * checkpoint that finds a reader or a writer answers busy at once and is tried on a later
- * idle step; its own failures are left to the next PASSIVE checkpoint to report.
+ * checkpoint that finds a reader or a writer answers busy at once (a row, not an error) and
+ * is tried again on a later idle step.
  */
 function idleLogCutBack(
   truncate: Statement<CheckpointResult>,
@@ -117,7 +117,7 @@ function idleLogCutBack(
     try {
       if (statSync(logPath).size > limit) truncate.get();
     } catch {
-      // No log file (nothing written yet), or the lock was taken: the next idle step retries.
+      // No log file yet (nothing written), or an error the next PASSIVE checkpoint reports.
     }
   };
 }
