@@ -117,6 +117,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const checkpointer = new Checkpointer(db, {
     onError: (message) => logger.error("background checkpoints failing", { error: message }),
     onRecovered: () => logger.info("background checkpoints working again"),
+    onDiskRoom: (low, freeBytes) => {
+      const fields = { freeMB: Math.round(freeBytes / 1e6) };
+      if (low) logger.warn("disk nearly full: the write-ahead log is kept small", fields);
+      else logger.info("disk room back: the write-ahead log may grow again", fields);
+    },
   });
   const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const fileWatch = new DatabaseFileWatch(db.filename, (problem) => {

@@ -6,6 +6,7 @@ import { startDaemon } from "../src/daemon.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { Checkpointer } from "../src/storage/checkpointer.ts";
 import { openDatabase } from "../src/storage/database.ts";
+import { freeDiskBytes } from "../src/storage/log-settings.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
@@ -145,6 +146,79 @@ describe("the background checkpointer", () => {
     await checkpointer.stop();
   });
 
+  test("a log a reader let grow is not cut back at the rewind, on the event loop, but once writes pause", async () => {
+    const { db, path } = open();
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 200,
+      idleLogBytes: 1024 * 1024,
+      idleIntervalMs: 20,
+      cutBackAfterIdleMs: 1500,
+    });
+    const reader = openDatabase(path, { durability: "normal" });
+    reader.run("BEGIN");
+    reader.query("SELECT count(*) FROM runs").get();
+    for (let i = 0; i < 6; i++) writeRuns(db, 100);
+    // Far behind with the copy held still: the daemon's connection leaves the copy to the
+    // thread, so that the commit after the reader lets go does not copy it all.
+    await waitFor(() => autocheckpoint(db) === 0, { what: "inline checkpoints paused" });
+    reader.run("COMMIT");
+    reader.close();
+    await waitFor(() => autocheckpoint(db) === 200, { what: "inline checkpoints back" });
+    // Far past the threshold, and past the 9.2 MB a rewind used to cut it back to.
+    const grown = fileSize(`${path}-wal`);
+    expect(grown).toBeGreaterThan(10 * 1024 * 1024);
+    // The thread copies what is left, so that the next write rewinds the log.
+    await Bun.sleep(100);
+
+    // Writes go on: the log starts again from the top (the file does not grow) and the
+    // file keeps its size.
+    for (let i = 0; i < 20; i++) {
+      writeRuns(db, 1);
+      await Bun.sleep(10);
+    }
+    expect(fileSize(`${path}-wal`)).toBe(grown);
+
+    await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
+    expect(db.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(24_800);
+    await checkpointer.stop();
+  });
+
+  test("keeps the log small while the disk is nearly full, and lets it grow once there is room", async () => {
+    const { db, path } = open();
+    let free = 10 * 1024 ** 3;
+    const told: Array<[boolean, number]> = [];
+    const checkpointer = new Checkpointer(db, {
+      busyIntervalMs: 60_000,
+      inlineAfterPages: 100_000,
+      lowDiskBytes: 1024 ** 3,
+      freeDiskBytes: () => free,
+      diskCheckIntervalMs: 10,
+      onDiskRoom: (low, bytes) => told.push([low, bytes]),
+    });
+    expect(autocheckpoint(db)).toBe(100_000);
+    expect(journalSizeLimit(db)).toBe(-1);
+
+    free = 100 * 1024 ** 2;
+    await waitFor(() => autocheckpoint(db) === 1000, { what: "the small log's settings" });
+    expect(journalSizeLimit(db)).toBe(16 * 1024 * 1024);
+    expect(told).toEqual([[true, 100 * 1024 ** 2]]);
+    // The commit that passes 1,000 pages checkpoints; with room it would not have.
+    const before = fileSize(path);
+    writeRuns(db, 100);
+    expect(fileSize(path)).toBe(before);
+    writeRuns(db, 200);
+    expect(fileSize(path)).toBeGreaterThan(before + 1000 * 4096);
+
+    free = 2 * 1024 ** 3;
+    await waitFor(() => autocheckpoint(db) === 100_000, { what: "the large log's settings" });
+    expect(journalSizeLimit(db)).toBe(-1);
+    expect(told).toEqual([
+      [true, 100 * 1024 ** 2],
+      [false, 2 * 1024 ** 3],
+    ]);
+    await checkpointer.stop();
+  });
+
   test("stops its thread; closing the database then checkpoints and removes the log", async () => {
     const { db, path } = open();
     const checkpointer = new Checkpointer(db);
@@ -187,10 +261,12 @@ describe("in the daemon", () => {
     try {
       // A new database's tables are in the log until a checkpoint copies them back.
       await waitFor(() => fileSize(path) > 4096, { what: "a background checkpoint" });
-      expect(autocheckpoint(daemon.db)).toBe(32_000);
-      // A rewind leaves a log file of the threshold's size as it is: cutting it back there
-      // would put a large truncate on the event loop about once a second under load.
-      expect(journalSizeLimit(daemon.db)).toBe(32_000 * (4096 + 24) + 8 * 1024 * 1024);
+      // On a disk with less than 1 GiB free the daemon keeps the log small (tested above).
+      const roomy = freeDiskBytes(temp.path) >= 1024 ** 3;
+      expect(autocheckpoint(daemon.db)).toBe(roomy ? 32_000 : 1000);
+      // A rewind leaves the log file as it is: cutting it back there is a truncate on the
+      // event loop, and the checkpoint thread does it once writes pause.
+      expect(journalSizeLimit(daemon.db)).toBe(roomy ? -1 : 16 * 1024 * 1024);
     } finally {
       await daemon.stop();
       temp.cleanup();

@@ -17,6 +17,7 @@
  */
 import { Database, type Statement } from "bun:sqlite";
 import { statSync } from "node:fs";
+import { CheckpointBacklog, type LogProgress } from "./checkpoint-backlog.ts";
 
 export interface CheckpointWorkerStart {
   type: "start";
@@ -25,6 +26,9 @@ export interface CheckpointWorkerStart {
   idleIntervalMs: number;
   idleLogBytes: number;
   cutBackAfterIdleMs: number;
+  /** See CheckpointBacklog. */
+  backlogPages: number;
+  caughtUpPages: number;
 }
 
 export type CheckpointWorkerMessage = CheckpointWorkerStart | { type: "stop" };
@@ -32,19 +36,19 @@ export type CheckpointWorkerMessage = CheckpointWorkerStart | { type: "stop" };
 /**
  * What the thread tells the daemon: that it could not open the database (it then does
  * nothing), that checkpoints began failing (once a streak: a full disk fails every one) or
- * work again, or that its connection is closed.
+ * work again, that the log holds a backlog it has not copied or no longer does, or that its
+ * connection is closed.
  */
 export type CheckpointWorkerReport =
   | { type: "unavailable"; message: string }
+  | { type: "backlog"; large: boolean }
   | { type: "failing"; message: string }
   | { type: "recovered" }
   | { type: "stopped" };
 
 /** SQLite's answer: pages in the log, and how many of them are copied into the database. */
-interface CheckpointResult {
+interface CheckpointResult extends LogProgress {
   busy: number;
-  log: number;
-  checkpointed: number;
 }
 
 declare const self: Worker;
@@ -78,6 +82,7 @@ function start(settings: CheckpointWorkerStart): void {
   const cutBack = idleLogCutBack(truncate, `${path}-wal`, settings.idleLogBytes);
 
   let failing = false;
+  const backlog = new CheckpointBacklog(settings.backlogPages, settings.caughtUpPages);
   let last = "";
   let changedAt = Date.now();
   let pause = busyIntervalMs;
@@ -86,6 +91,8 @@ function start(settings: CheckpointWorkerStart): void {
       const result = statement.get()!;
       if (failing) report({ type: "recovered" });
       failing = false;
+      const large = backlog.observe(result);
+      if (large !== null) report({ type: "backlog", large });
       const seen = `${result.log}/${result.checkpointed}`;
       const idle = seen === last;
       pause = idle ? Math.min(pause * 2, idleIntervalMs) : busyIntervalMs;
