@@ -26,6 +26,7 @@ import { DaemonLock } from "./storage/daemon-lock.ts";
 import { DatabaseFileWatch } from "./storage/database-file-watch.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
+import { logRoom, mebibytes } from "./storage/log-settings.ts";
 import { WalSync } from "./storage/wal-sync.ts";
 import { WriteQueue } from "./storage/write-queue.ts";
 
@@ -114,20 +115,41 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw error;
   }
   const walSync = full ? new WalSync(db.filename) : null;
+  const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
+  // Why every write is refused, if it is: the database file is gone, or the log needs the
+  // disk's last room to go back into the database.
+  const refusals: { file: string | null; room: string | null } = { file: null, room: null };
   const checkpointer = new Checkpointer(db, {
-    onError: (message) => logger.error("background checkpoints failing", { error: message }),
+    // With the disk full, the log can only go back into the database once the database file
+    // can grow: its size and the room left tell the operator how much to free.
+    onError: (message) =>
+      logger.error("background checkpoints failing", {
+        error: message,
+        ...logRoom(db.filename),
+      }),
     onRecovered: () => logger.info("background checkpoints working again"),
     onDiskRoom: (low, freeBytes) => {
-      const fields = { freeMB: Math.round(freeBytes / 1e6) };
+      const fields = { freeMiB: mebibytes(freeBytes) };
       if (low) logger.warn("disk nearly full: the write-ahead log is kept small", fields);
       else logger.info("disk room back: the write-ahead log may grow again", fields);
     },
+    onWriteRoom: (held, freeBytes, logBytes) => {
+      const fields = { freeMiB: mebibytes(freeBytes), walMiB: mebibytes(logBytes) };
+      if (held)
+        logger.error("disk full: writes wait until the write-ahead log is copied back", fields);
+      else logger.info("disk room kept: writes resume", fields);
+      refusals.room = held
+        ? `the disk is nearly full (${mebibytes(freeBytes)} MiB free): writes wait until the ` +
+          `write-ahead log (${mebibytes(logBytes)} MiB) is copied back into the database`
+        : null;
+      writes.refuse(refusals.file ?? refusals.room);
+    },
   });
-  const writes = new WriteQueue(db, { sync: walSync ? () => walSync.sync() : undefined });
   const fileWatch = new DatabaseFileWatch(db.filename, (problem) => {
     if (problem === null) logger.info("database file back in place; writes resume");
     else logger.error("database file gone", { error: problem });
-    writes.refuse(problem);
+    refusals.file = problem;
+    writes.refuse(refusals.file ?? refusals.room);
   });
   const keys = new KeyService(new KeyStore(db), clock);
 

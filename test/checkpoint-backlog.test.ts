@@ -44,4 +44,14 @@ describe("the checkpoint backlog", () => {
     expect(backlog.observe({ log: 9000, checkpointed: 400 })).toBe(true);
     expect(backlog.observe({ log: 12_000, checkpointed: 2000 })).toBe(false);
   });
+
+  test("takes new thresholds from the next answer on, keeping what it knows", () => {
+    const backlog = new CheckpointBacklog(1000, 100);
+    backlog.observe({ log: 500, checkpointed: 400 });
+    expect(backlog.observe({ log: 800, checkpointed: 400 })).toBeNull();
+    backlog.retune(250, 30);
+    expect(backlog.observe({ log: 900, checkpointed: 400 })).toBe(true);
+    expect(backlog.observe({ log: 900, checkpointed: 860 })).toBeNull();
+    expect(backlog.observe({ log: 900, checkpointed: 880 })).toBe(false);
+  });
 });

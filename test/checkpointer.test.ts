@@ -183,7 +183,7 @@ describe("the background checkpointer", () => {
     await checkpointer.stop();
   });
 
-  test("keeps the log small while the disk is nearly full, and lets it grow once there is room", async () => {
+  test("keeps the log small while the disk is nearly full, and lets it grow once there is ample room", async () => {
     const { db, path } = open();
     let free = 10 * 1024 ** 3;
     const told: Array<[boolean, number]> = [];
@@ -209,6 +209,12 @@ describe("the background checkpointer", () => {
     writeRuns(db, 200);
     expect(fileSize(path)).toBeGreaterThan(before + 1000 * 4096);
 
+    // Back over the line, but not by the room the large log would take at once: still small.
+    free = 1.2 * 1024 ** 3;
+    await Bun.sleep(100);
+    expect(autocheckpoint(db)).toBe(1000);
+    expect(told).toHaveLength(1);
+
     free = 2 * 1024 ** 3;
     await waitFor(() => autocheckpoint(db) === 100_000, { what: "the large log's settings" });
     expect(journalSizeLimit(db)).toBe(-1);
@@ -216,6 +222,74 @@ describe("the background checkpointer", () => {
       [true, 100 * 1024 ** 2],
       [false, 2 * 1024 ** 3],
     ]);
+    await checkpointer.stop();
+  });
+
+  test("on a nearly full disk, holds writes while a reader holds back a log larger than the room left", async () => {
+    const { db, path } = open();
+    let free = 100 * 1024 ** 2;
+    const told: boolean[] = [];
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 400,
+      lowDiskBytes: 1024 ** 3,
+      freeDiskBytes: () => free,
+      diskCheckIntervalMs: 10,
+      onWriteRoom: (held, _free, logBytes) => {
+        told.push(held);
+        expect(logBytes).toBe(fileSize(`${path}-wal`));
+      },
+    });
+    const reader = openDatabase(path, { durability: "normal" });
+    reader.run("BEGIN");
+    reader.query("SELECT count(*) FROM runs").get();
+    writeRuns(db, 200);
+    const log = fileSize(`${path}-wal`);
+    expect(log).toBeGreaterThan(1024 * 1024);
+    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
+
+    // Room for the log, and 8 MiB for what is written before the next check.
+    free = log + 8 * 1024 ** 2 + 4096;
+    await Bun.sleep(100);
+    expect(told).toEqual([]);
+    free = log + 8 * 1024 ** 2 - 4096;
+    await waitFor(() => told.length === 1, { what: "writes held" });
+    expect(told).toEqual([true]);
+
+    // The reader lets go: the thread copies the backlog, and writes go on in the same room.
+    reader.run("COMMIT");
+    reader.close();
+    await waitFor(() => told.length === 2, { what: "writes going on" });
+    expect(told).toEqual([true, false]);
+    await checkpointer.stop();
+  });
+
+  test("never holds writes for a log the thread keeps up with, nor with ample room", async () => {
+    const { db, path } = open();
+    let free = 1024;
+    const told: boolean[] = [];
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 400,
+      lowDiskBytes: 1024 ** 3,
+      freeDiskBytes: () => free,
+      diskCheckIntervalMs: 10,
+      onWriteRoom: (held) => told.push(held),
+    });
+    // With no reader the thread copies as the log grows: the disk fills with data instead.
+    writeRuns(db, 200);
+    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
+    await Bun.sleep(150);
+    expect(told).toEqual([]);
+
+    free = 2 * 1024 ** 3;
+    const reader = openDatabase(path, { durability: "normal" });
+    reader.run("BEGIN");
+    reader.query("SELECT count(*) FROM runs").get();
+    writeRuns(db, 200);
+    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
+    await Bun.sleep(100);
+    expect(told).toEqual([]);
+    reader.run("COMMIT");
+    reader.close();
     await checkpointer.stop();
   });
 

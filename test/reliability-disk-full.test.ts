@@ -130,4 +130,66 @@ describe("a full disk while the daemon runs", () => {
       expectConsistent(db);
     },
   );
+
+  test.skipIf(!canMount())(
+    "a reader holding the log on a nearly full disk: writes wait, then go on with no one freeing room",
+    async () => {
+      const dir = makeTempDir();
+      cleanups.push(dir.cleanup);
+      cleanups.push(mountTmpfs(dir.path, 64 * 1024));
+      const dbPath = join(dir.path, "statusbox.db");
+      const daemon = await spawnKeyedDaemon(dbPath);
+      cleanups.push(() => daemon.proc.kill("SIGKILL"));
+      const headers = daemon.auth;
+      const send: Send = (path, body) =>
+        fetch(daemon.url + path, { method: "POST", headers, body: JSON.stringify(body) });
+      const runId = (
+        (await (await send("/api/jobs/", { name: "d", timeoutSeconds: 60 })).json()) as {
+          id: number;
+        }
+      ).id;
+
+      // A reader's snapshot: no checkpoint copies past it, so the log grows with every write.
+      const reader = new Database(dbPath, { readonly: true });
+      reader.run("BEGIN");
+      reader.query("SELECT count(*) FROM events").get();
+      const answers: { text: string; status: number; error?: string }[] = [];
+      const held = () => answers.find((a) => a.error?.includes("the disk is nearly full"));
+      for (let round = 0; round < 1000 && !held(); round++) {
+        const texts = Array.from({ length: 16 }, (_, i) => bulky(`hold-${round}-${i}`));
+        const responses = await Promise.all(
+          texts.map((text) => send(`/jobs/${runId}`, { message: text })),
+        );
+        for (const [i, response] of responses.entries()) {
+          const body = await response.text();
+          const bad = describeBadAnswer(response.status, response.headers, body, {
+            allow503: true,
+          });
+          expect(bad).toBeNull();
+          const error =
+            response.status === 503 ? (JSON.parse(body) as { error: string }).error : undefined;
+          answers.push({ text: texts[i]!, status: response.status, error });
+        }
+      }
+      // Refused while room was left for the log to go back, not by a disk already full.
+      expect(held()?.error).toMatch(/write-ahead log \(\d+ MiB\) is copied back/);
+      reader.run("COMMIT");
+      reader.close();
+
+      let resumed = 0;
+      for (let attempt = 0; attempt < 150 && resumed !== 200; attempt++) {
+        await Bun.sleep(100);
+        const text = `after-${attempt}`;
+        resumed = (await send(`/jobs/${runId}`, { message: text })).status;
+        answers.push({ text, status: resumed });
+      }
+      expect(resumed).toBe(200);
+      expect(await daemon.stop()).toBe(0);
+
+      const db = new Database(dbPath);
+      cleanups.push(() => db.close());
+      for (const { text, status } of answers) expect(isStored(db, text)).toBe(status === 200);
+      expectConsistent(db);
+    },
+  );
 });

@@ -20,10 +20,16 @@ export class CheckpointBacklog {
 
   constructor(
     /** Pages ahead of a copy that stands still, past which the backlog is large... */
-    private readonly backlogPages: number,
+    private backlogPages: number,
     /** ...until the copy is fewer than this many pages behind. */
-    private readonly caughtUpPages: number,
+    private caughtUpPages: number,
   ) {}
+
+  /** New thresholds, from the next answer on. */
+  retune(backlogPages: number, caughtUpPages: number): void {
+    this.backlogPages = backlogPages;
+    this.caughtUpPages = caughtUpPages;
+  }
 
   /** Takes the next answer; returns whether the backlog is large when that changed, else null. */
   observe(progress: LogProgress): boolean | null {

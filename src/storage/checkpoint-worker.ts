@@ -31,7 +31,15 @@ export interface CheckpointWorkerStart {
   caughtUpPages: number;
 }
 
-export type CheckpointWorkerMessage = CheckpointWorkerStart | { type: "stop" };
+/** New thresholds of a backlog (the disk became nearly full, or has room again). */
+export interface CheckpointWorkerThresholds {
+  type: "thresholds";
+  backlogPages: number;
+  caughtUpPages: number;
+}
+
+export type CheckpointWorkerMessage =
+  CheckpointWorkerStart | CheckpointWorkerThresholds | { type: "stop" };
 
 /**
  * What the thread tells the daemon: that it could not open the database (it then does
@@ -57,10 +65,13 @@ let db: Database | null = null;
 let checkpoint: Statement<CheckpointResult> | null = null;
 let truncate: Statement<CheckpointResult> | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+let backlog: CheckpointBacklog | null = null;
 
 self.onmessage = (event: MessageEvent<CheckpointWorkerMessage>) => {
   const message = event.data;
   if (message.type === "start") start(message);
+  else if (message.type === "thresholds")
+    backlog?.retune(message.backlogPages, message.caughtUpPages);
   else stop();
 };
 
@@ -82,7 +93,8 @@ function start(settings: CheckpointWorkerStart): void {
   const cutBack = idleLogCutBack(truncate, `${path}-wal`, settings.idleLogBytes);
 
   let failing = false;
-  const backlog = new CheckpointBacklog(settings.backlogPages, settings.caughtUpPages);
+  const watch = new CheckpointBacklog(settings.backlogPages, settings.caughtUpPages);
+  backlog = watch;
   let last = "";
   let changedAt = Date.now();
   let pause = busyIntervalMs;
@@ -91,7 +103,8 @@ function start(settings: CheckpointWorkerStart): void {
       const result = statement.get()!;
       if (failing) report({ type: "recovered" });
       failing = false;
-      const large = backlog.observe(result);
+      // A checkpoint that found another one running answers -1s: it says nothing of the log.
+      const large = result.log < 0 ? null : watch.observe(result);
       if (large !== null) report({ type: "backlog", large });
       const seen = `${result.log}/${result.checkpointed}`;
       const idle = seen === last;

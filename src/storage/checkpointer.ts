@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { dirname } from "node:path";
 import type { CheckpointWorkerMessage, CheckpointWorkerReport } from "./checkpoint-worker.ts";
+import { DiskRoom } from "./disk-room.ts";
 import {
   applyLogSettings,
   freeDiskBytes,
@@ -27,13 +28,18 @@ export interface CheckpointerOptions {
   idleLogBytes?: number;
   /** ...for this long. */
   cutBackAfterIdleMs?: number;
-  /** Below this much free disk, the log is kept small (see SMALL_LOG_SETTINGS)... */
+  /** Below this much free disk, the log is kept small (see DiskRoom, SMALL_LOG_SETTINGS)... */
   lowDiskBytes?: number;
   /** ...as this says, asked every `diskCheckIntervalMs`; by default, the database's filesystem. */
   freeDiskBytes?: () => number;
   diskCheckIntervalMs?: number;
   /** Told when the log is kept small for want of disk room, and when there is room again. */
   onDiskRoom?: (low: boolean, freeBytes: number) => void;
+  /**
+   * Told when writes must wait so that the log keeps room to go back into the database (see
+   * DiskRoom), and when they may go on.
+   */
+  onWriteRoom?: (held: boolean, freeBytes: number, logBytes: number) => void;
   /** Told when the thread cannot start, or its checkpoints begin failing. */
   onError?: (message: string) => void;
   /** Told when the thread's checkpoints work again after failing. */
@@ -80,7 +86,8 @@ export class Checkpointer {
   private lowDisk = false;
   private backlog = false;
   private threadAvailable = true;
-  private readonly diskCheck: ReturnType<typeof setInterval>;
+  private threadStarted = false;
+  private readonly diskRoom: DiskRoom;
 
   constructor(
     private readonly db: Database,
@@ -88,19 +95,20 @@ export class Checkpointer {
   ) {
     this.roomy = roomyLogSettings(options.inlineAfterPages ?? INLINE_AFTER_PAGES);
     applyLogSettings(db, this.roomy);
-    const lowDiskBytes = options.lowDiskBytes ?? LOW_DISK_BYTES;
-    const free = options.freeDiskBytes ?? (() => freeDiskBytes(dirname(db.filename)));
-    const checkDisk = () => {
-      const freeBytes = free();
-      const low = freeBytes < lowDiskBytes;
-      if (low === this.lowDisk || !this.threadAvailable) return;
-      this.lowDisk = low;
-      this.applyIfOpen(this.settings());
-      options.onDiskRoom?.(low, freeBytes);
-    };
-    checkDisk();
-    this.diskCheck = setInterval(checkDisk, options.diskCheckIntervalMs ?? DISK_CHECK_INTERVAL_MS);
-    this.diskCheck.unref();
+    this.diskRoom = new DiskRoom({
+      dbPath: db.filename,
+      lowDiskBytes: options.lowDiskBytes ?? LOW_DISK_BYTES,
+      freeDiskBytes: options.freeDiskBytes ?? (() => freeDiskBytes(dirname(db.filename))),
+      intervalMs: options.diskCheckIntervalMs ?? DISK_CHECK_INTERVAL_MS,
+      backlog: () => this.backlog,
+      onNearlyFull: (low, freeBytes) => {
+        this.lowDisk = low;
+        if (this.threadAvailable) this.applyIfOpen(this.settings());
+        if (this.threadStarted) this.post({ type: "thresholds", ...this.backlogThresholds() });
+        options.onDiskRoom?.(low, freeBytes);
+      },
+      onWritesHeld: (held, freeBytes, logBytes) => options.onWriteRoom?.(held, freeBytes, logBytes),
+    });
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
 
     const unavailable = (message: string) => {
@@ -117,8 +125,7 @@ export class Checkpointer {
         // The thread is not copying: the daemon's own checkpoints must not wait for it.
         this.onBacklog(false);
         options.onError?.(data.message);
-      }
-      else if (data.type === "recovered") options.onRecovered?.();
+      } else if (data.type === "recovered") options.onRecovered?.();
       else this.markClosed();
     };
     this.post({
@@ -128,14 +135,14 @@ export class Checkpointer {
       idleIntervalMs: options.idleIntervalMs ?? 250,
       idleLogBytes: options.idleLogBytes ?? IDLE_LOG_BYTES,
       cutBackAfterIdleMs: options.cutBackAfterIdleMs ?? CUT_BACK_AFTER_IDLE_MS,
-      backlogPages: this.roomy.inlineAfterPages / 4,
-      caughtUpPages: this.roomy.inlineAfterPages / 32,
+      ...this.backlogThresholds(),
     });
+    this.threadStarted = true;
   }
 
   /** Stops the thread and closes its connection; the daemon's own close checkpoints the rest. */
   async stop(): Promise<void> {
-    clearInterval(this.diskCheck);
+    this.diskRoom.stop();
     this.post({ type: "stop" });
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref());
     await Promise.race([this.closed, timeout]);
@@ -155,6 +162,16 @@ export class Checkpointer {
     if (this.threadAvailable) this.applyIfOpen(this.settings());
   }
 
+  /**
+   * A backlog is a quarter of the threshold at which the daemon's connection checkpoints, and
+   * over at a thirty-second: on a nearly full disk, where that threshold is small, writes must
+   * wait early enough to keep room for it (see DiskRoom).
+   */
+  private backlogThresholds(): { backlogPages: number; caughtUpPages: number } {
+    const pages = this.lowDisk ? SMALL_LOG_SETTINGS.inlineAfterPages : this.roomy.inlineAfterPages;
+    return { backlogPages: pages / 4, caughtUpPages: pages / 32 };
+  }
+
   private settings(): LogSettings {
     const settings = this.lowDisk ? SMALL_LOG_SETTINGS : this.roomy;
     return this.backlog ? { ...settings, inlineAfterPages: 0 } : settings;
@@ -162,7 +179,6 @@ export class Checkpointer {
 
   private useSqliteDefault(): void {
     this.threadAvailable = false;
-    clearInterval(this.diskCheck);
     // No thread cuts the file back once writes pause: each rewind does.
     this.applyIfOpen(SMALL_LOG_SETTINGS);
   }

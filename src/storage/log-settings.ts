@@ -1,4 +1,5 @@
-import { statfsSync } from "node:fs";
+import { statfsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * How the daemon's connection treats its write-ahead log: when a commit checkpoints on the
@@ -47,10 +48,26 @@ export function freeDiskBytes(dir: string): number {
   }
 }
 
-export function applyLogSettings(
-  db: { run(sql: string): unknown },
-  settings: LogSettings,
-): void {
+/** The size of the database's log file; 0 when there is none (none written since a clean close). */
+export function logFileBytes(dbPath: string): number {
+  try {
+    return statSync(`${dbPath}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The size of the log file and the room left beside it, in MiB, for a log line. */
+export function logRoom(dbPath: string): { walMiB: number; freeMiB: number } {
+  return {
+    walMiB: mebibytes(logFileBytes(dbPath)),
+    freeMiB: mebibytes(freeDiskBytes(dirname(dbPath))),
+  };
+}
+
+export const mebibytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+export function applyLogSettings(db: { run(sql: string): unknown }, settings: LogSettings): void {
   db.run(`PRAGMA wal_autocheckpoint = ${settings.inlineAfterPages}`);
   db.run(`PRAGMA journal_size_limit = ${settings.rewindLimitBytes}`);
 }
