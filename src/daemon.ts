@@ -136,11 +136,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onWriteRoom: (held, freeBytes, logBytes) => {
       const fields = { freeMiB: mebibytes(freeBytes), walMiB: mebibytes(logBytes) };
       if (held)
-        logger.error("disk full: writes wait until the write-ahead log is copied back", fields);
-      else logger.info("disk room kept: writes resume", fields);
+        logger.error("disk room: writes wait until the write-ahead log is copied back", fields);
+      else logger.info("disk room: writes no longer held", fields);
       refusals.room = held
-        ? `the disk is nearly full (${mebibytes(freeBytes)} MiB free): writes wait until the ` +
-          `write-ahead log (${mebibytes(logBytes)} MiB) is copied back into the database`
+        ? `too little disk room (${mebibytes(freeBytes)} MiB free) for the write-ahead log ` +
+          `(${mebibytes(logBytes)} MiB) to go back into the database: writes wait until a ` +
+          "reader lets go of it and it is copied back"
         : null;
       writes.refuse(refusals.file ?? refusals.room);
     },

@@ -263,6 +263,33 @@ describe("the background checkpointer", () => {
     await checkpointer.stop();
   });
 
+  test("holds writes when a reader's log outgrows the room left, before the disk counts as nearly full", async () => {
+    const { db, path } = open();
+    let free = 100 * 1024 ** 2;
+    const told: boolean[] = [];
+    const checkpointer = new Checkpointer(db, {
+      inlineAfterPages: 400,
+      lowDiskBytes: 1024,
+      freeDiskBytes: () => free,
+      diskCheckIntervalMs: 10,
+      onDiskRoom: () => told.push(false),
+      onWriteRoom: (held) => told.push(held),
+    });
+    const reader = openDatabase(path, { durability: "normal" });
+    reader.run("BEGIN");
+    reader.query("SELECT count(*) FROM runs").get();
+    writeRuns(db, 200);
+    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
+    free = fileSize(`${path}-wal`) + 8 * 1024 ** 2 - 4096;
+    await waitFor(() => told.length === 1, { what: "writes held" });
+    expect(told).toEqual([true]);
+    reader.run("COMMIT");
+    reader.close();
+    await waitFor(() => told.length === 2, { what: "writes going on" });
+    expect(told).toEqual([true, false]);
+    await checkpointer.stop();
+  });
+
   test("never holds writes for a log the thread keeps up with, nor with ample room", async () => {
     const { db, path } = open();
     let free = 1024;

@@ -154,7 +154,7 @@ describe("a full disk while the daemon runs", () => {
       reader.run("BEGIN");
       reader.query("SELECT count(*) FROM events").get();
       const answers: { text: string; status: number; error?: string }[] = [];
-      const held = () => answers.find((a) => a.error?.includes("the disk is nearly full"));
+      const held = () => answers.find((a) => a.error?.includes("too little disk room"));
       for (let round = 0; round < 1000 && !held(); round++) {
         const texts = Array.from({ length: 16 }, (_, i) => bulky(`hold-${round}-${i}`));
         const responses = await Promise.all(
@@ -172,7 +172,7 @@ describe("a full disk while the daemon runs", () => {
         }
       }
       // Refused while room was left for the log to go back, not by a disk already full.
-      expect(held()?.error).toMatch(/write-ahead log \(\d+ MiB\) is copied back/);
+      expect(held()?.error).toMatch(/write-ahead log \(\d+ MiB\) to go back into the database/);
       reader.run("COMMIT");
       reader.close();
 
