@@ -26,7 +26,7 @@ import { DaemonLock } from "./storage/daemon-lock.ts";
 import { DatabaseFileWatch } from "./storage/database-file-watch.ts";
 import { openDatabase, type Durability } from "./storage/database.ts";
 import { KeyStore } from "./storage/key-store.ts";
-import { logRoom, mebibytes } from "./storage/log-settings.ts";
+import { logRoom, mebibytes } from "./storage/disk-space.ts";
 import { WalSync } from "./storage/wal-sync.ts";
 import { WriteQueue } from "./storage/write-queue.ts";
 

@@ -6,7 +6,7 @@ import { startDaemon } from "../src/daemon.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { Checkpointer } from "../src/storage/checkpointer.ts";
 import { openDatabase } from "../src/storage/database.ts";
-import { freeDiskBytes } from "../src/storage/log-settings.ts";
+import { freeDiskBytes } from "../src/storage/disk-space.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 

@@ -1,7 +1,8 @@
 import type { Database } from "bun:sqlite";
 import { VERSION } from "../version.ts";
 import { DELIVERY_OUTCOMES, type AttemptRecord } from "../alerts/outbox-store.ts";
-import { fileSize, runningRuns } from "./database-gauges.ts";
+import { fileSize, logFileBytes } from "../storage/disk-space.ts";
+import { runningRuns } from "./database-gauges.ts";
 import { BoundedLabels } from "./bounded-labels.ts";
 import type { RunMetrics } from "./metered-run-store.ts";
 import { Registry, type Counter } from "./registry.ts";
@@ -124,7 +125,7 @@ export class DaemonMetrics {
       one(fileSize(db.filename)),
     );
     r.collected("statusbox_wal_size_bytes", "Size of the write-ahead log file.", "gauge", [], () =>
-      one(fileSize(`${db.filename}-wal`)),
+      one(logFileBytes(db.filename)),
     );
     const totals = () => sources.retention.totals;
     r.collected(

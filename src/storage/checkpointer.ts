@@ -2,9 +2,9 @@ import type { Database } from "bun:sqlite";
 import { dirname } from "node:path";
 import type { CheckpointWorkerMessage, CheckpointWorkerReport } from "./checkpoint-worker.ts";
 import { DiskRoom } from "./disk-room.ts";
+import { freeDiskBytes } from "./disk-space.ts";
 import {
   applyLogSettings,
-  freeDiskBytes,
   type LogSettings,
   roomyLogSettings,
   SMALL_LOG_SETTINGS,

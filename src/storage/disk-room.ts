@@ -1,4 +1,4 @@
-import { logFileBytes } from "./log-settings.ts";
+import { logFileBytes } from "./disk-space.ts";
 
 export interface DiskRoomOptions {
   dbPath: string;

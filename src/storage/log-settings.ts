@@ -1,6 +1,3 @@
-import { statfsSync, statSync } from "node:fs";
-import { dirname } from "node:path";
-
 /**
  * How the daemon's connection treats its write-ahead log: when a commit checkpoints on the
  * event loop (`wal_autocheckpoint`), and the size a rewind cuts the log file back to
@@ -36,36 +33,6 @@ export const SMALL_LOG_SETTINGS: LogSettings = {
   inlineAfterPages: SQLITE_DEFAULT_AUTOCHECKPOINT,
   rewindLimitBytes: SMALL_LOG_LIMIT_BYTES,
 };
-
-/** The bytes an unprivileged process may still write on the filesystem holding `dir`. */
-export function freeDiskBytes(dir: string): number {
-  try {
-    const stats = statfsSync(dir);
-    return stats.bavail * stats.bsize;
-  } catch {
-    // A filesystem that cannot say: taken as roomy, as before this check existed.
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-/** The size of the database's log file; 0 when there is none (none written since a clean close). */
-export function logFileBytes(dbPath: string): number {
-  try {
-    return statSync(`${dbPath}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The size of the log file and the room left beside it, in MiB, for a log line. */
-export function logRoom(dbPath: string): { walMiB: number; freeMiB: number } {
-  return {
-    walMiB: mebibytes(logFileBytes(dbPath)),
-    freeMiB: mebibytes(freeDiskBytes(dirname(dbPath))),
-  };
-}
-
-export const mebibytes = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export function applyLogSettings(db: { run(sql: string): unknown }, settings: LogSettings): void {
   db.run(`PRAGMA wal_autocheckpoint = ${settings.inlineAfterPages}`);

@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync, statfsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { freeDiskBytes } from "./disk-space.ts";
 
 /**
  * The database at `path` cannot be used: missing, a folder, not SQLite, another
@@ -80,12 +81,7 @@ const NEARLY_FULL_BYTES = 1024 * 1024;
  * and as "disk I/O error" (SQLITE_IOERR_SHMSIZE) when it cannot size the -shm file.
  */
 export function isDiskNearlyFull(path: string): boolean {
-  try {
-    const space = statfsSync(nearestExisting(dirname(path)));
-    return space.bavail * space.bsize < NEARLY_FULL_BYTES;
-  } catch {
-    return false;
-  }
+  return freeDiskBytes(nearestExisting(dirname(path))) < NEARLY_FULL_BYTES;
 }
 
 /** `dir` or its nearest ancestor that exists (the root always does). */

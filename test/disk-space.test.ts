@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freeDiskBytes, logRoom } from "../src/storage/log-settings.ts";
+import { freeDiskBytes, logRoom } from "../src/storage/disk-space.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 test("the log's room: the size of the -wal file and the free disk beside it, in MiB", () => {
