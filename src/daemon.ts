@@ -119,6 +119,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Why every write is refused, if it is: the database file is gone, or the log needs the
   // disk's last room to go back into the database.
   const refusals: { file: string | null; room: string | null } = { file: null, room: null };
+  const refuseWrites = () => writes.refuse(refusals.file ?? refusals.room);
   const checkpointer = new Checkpointer(db, {
     // With the disk full, the log can only go back into the database once the database file
     // can grow: its size and the room left tell the operator how much to free.
@@ -139,18 +140,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         logger.error("disk room: writes wait until the write-ahead log is copied back", fields);
       else logger.info("disk room: writes no longer held", fields);
       refusals.room = held
-        ? `too little disk room (${mebibytes(freeBytes)} MiB free) for the write-ahead log ` +
-          `(${mebibytes(logBytes)} MiB) to go back into the database: writes wait until a ` +
+        ? `too little disk room (${fields.freeMiB} MiB free) for the write-ahead log ` +
+          `(${fields.walMiB} MiB) to go back into the database: writes wait until a ` +
           "reader lets go of it and it is copied back"
         : null;
-      writes.refuse(refusals.file ?? refusals.room);
+      refuseWrites();
     },
   });
   const fileWatch = new DatabaseFileWatch(db.filename, (problem) => {
     if (problem === null) logger.info("database file back in place; writes resume");
     else logger.error("database file gone", { error: problem });
     refusals.file = problem;
-    writes.refuse(refusals.file ?? refusals.room);
+    refuseWrites();
   });
   const keys = new KeyService(new KeyStore(db), clock);
 

@@ -86,7 +86,6 @@ export class Checkpointer {
   private lowDisk = false;
   private backlog = false;
   private threadAvailable = true;
-  private threadStarted = false;
   private readonly diskRoom: DiskRoom;
 
   constructor(
@@ -94,21 +93,7 @@ export class Checkpointer {
     options: CheckpointerOptions = {},
   ) {
     this.roomy = roomyLogSettings(options.inlineAfterPages ?? INLINE_AFTER_PAGES);
-    applyLogSettings(db, this.roomy);
-    this.diskRoom = new DiskRoom({
-      dbPath: db.filename,
-      lowDiskBytes: options.lowDiskBytes ?? LOW_DISK_BYTES,
-      freeDiskBytes: options.freeDiskBytes ?? (() => freeDiskBytes(dirname(db.filename))),
-      intervalMs: options.diskCheckIntervalMs ?? DISK_CHECK_INTERVAL_MS,
-      backlog: () => this.backlog,
-      onNearlyFull: (low, freeBytes) => {
-        this.lowDisk = low;
-        if (this.threadAvailable) this.applyIfOpen(this.settings());
-        if (this.threadStarted) this.post({ type: "thresholds", ...this.backlogThresholds() });
-        options.onDiskRoom?.(low, freeBytes);
-      },
-      onWritesHeld: (held, freeBytes, logBytes) => options.onWriteRoom?.(held, freeBytes, logBytes),
-    });
+    this.applySettings();
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
 
     const unavailable = (message: string) => {
@@ -137,7 +122,21 @@ export class Checkpointer {
       cutBackAfterIdleMs: options.cutBackAfterIdleMs ?? CUT_BACK_AFTER_IDLE_MS,
       ...this.backlogThresholds(),
     });
-    this.threadStarted = true;
+    // After the thread's start, which its first check may follow with new thresholds.
+    this.diskRoom = new DiskRoom({
+      dbPath: db.filename,
+      lowDiskBytes: options.lowDiskBytes ?? LOW_DISK_BYTES,
+      freeDiskBytes: options.freeDiskBytes ?? (() => freeDiskBytes(dirname(db.filename))),
+      intervalMs: options.diskCheckIntervalMs ?? DISK_CHECK_INTERVAL_MS,
+      backlog: () => this.backlog,
+      onNearlyFull: (low, freeBytes) => {
+        this.lowDisk = low;
+        this.applySettings();
+        this.post({ type: "thresholds", ...this.backlogThresholds() });
+        options.onDiskRoom?.(low, freeBytes);
+      },
+      onWritesHeld: (held, freeBytes, logBytes) => options.onWriteRoom?.(held, freeBytes, logBytes),
+    });
   }
 
   /** Stops the thread and closes its connection; the daemon's own close checkpoints the rest. */
@@ -159,7 +158,7 @@ export class Checkpointer {
    */
   private onBacklog(large: boolean): void {
     this.backlog = large;
-    if (this.threadAvailable) this.applyIfOpen(this.settings());
+    this.applySettings();
   }
 
   /**
@@ -172,20 +171,22 @@ export class Checkpointer {
     return { backlogPages: pages / 4, caughtUpPages: pages / 32 };
   }
 
+  /** What the daemon's connection is set to, from what is known of the thread and the disk. */
   private settings(): LogSettings {
+    // No thread cuts the file back once writes pause: each rewind does.
+    if (!this.threadAvailable) return SMALL_LOG_SETTINGS;
     const settings = this.lowDisk ? SMALL_LOG_SETTINGS : this.roomy;
     return this.backlog ? { ...settings, inlineAfterPages: 0 } : settings;
   }
 
   private useSqliteDefault(): void {
     this.threadAvailable = false;
-    // No thread cuts the file back once writes pause: each rewind does.
-    this.applyIfOpen(SMALL_LOG_SETTINGS);
+    this.applySettings();
   }
 
-  private applyIfOpen(settings: LogSettings): void {
+  private applySettings(): void {
     try {
-      applyLogSettings(this.db, settings);
+      applyLogSettings(this.db, this.settings());
     } catch {
       // The database is already closed: nothing is left to checkpoint.
     }
