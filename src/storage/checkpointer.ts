@@ -159,6 +159,7 @@ export class Checkpointer {
   private onBacklog(large: boolean): void {
     this.backlog = large;
     this.applySettings();
+    this.diskRoom.check();
   }
 
   /**
