@@ -1,53 +1,23 @@
-import type { Database } from "bun:sqlite";
-import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, renameSync, statSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../src/daemon.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { Checkpointer } from "../src/storage/checkpointer.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { freeDiskBytes } from "../src/storage/disk-space.ts";
+import {
+  autocheckpoint,
+  checkpointDatabases,
+  fileSize,
+  holdReader,
+  journalSizeLimit,
+  writeRuns,
+} from "./helpers/checkpoint-db.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
-let dir: ReturnType<typeof makeTempDir> | null = null;
-let db: Database | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-  dir?.cleanup();
-  dir = null;
-});
-
-function open(): { db: Database; path: string } {
-  dir = makeTempDir();
-  const path = join(dir.path, "statusbox.db");
-  db = openDatabase(path, { durability: "normal" });
-  return { db, path };
-}
-
-/** Inserts runs whose rows fill about `pages` pages of the log. */
-function writeRuns(target: Database, pages: number): void {
-  const insert = target.prepare(
-    `INSERT INTO runs (name, version, status, timeout_seconds, created_at, deadline_at)
-     VALUES (?, NULL, 'running', 60, 0, 60000)`,
-  );
-  const name = "x".repeat(60);
-  target.transaction(() => {
-    for (let i = 0; i < pages * 40; i++) insert.run(`${name}${i}`);
-  })();
-  // An unfinalized statement would keep the connection open past close().
-  insert.finalize();
-}
-
-const fileSize = (path: string) => statSync(path).size;
-const autocheckpoint = (target: Database) =>
-  target.query<{ wal_autocheckpoint: number }, []>("PRAGMA wal_autocheckpoint").get()!
-    .wal_autocheckpoint;
-
-const journalSizeLimit = (target: Database) =>
-  target.query<{ journal_size_limit: number }, []>("PRAGMA journal_size_limit").get()!
-    .journal_size_limit;
+const open = checkpointDatabases();
 
 describe("the background checkpointer", () => {
   test("copies the log into the database from its own thread", async () => {
@@ -132,16 +102,13 @@ describe("the background checkpointer", () => {
 
     // A reader in the middle of a transaction holds the log: the cut-back must not wait on it
     // (its connection would stall) nor pull the log from under it.
-    const reader = openDatabase(path, { durability: "normal" });
-    reader.run("BEGIN");
-    reader.query("SELECT count(*) FROM runs").get();
+    const { reader, release } = holdReader(path);
     writeRuns(db, 500);
     await Bun.sleep(300);
     expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
     expect(reader.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(800);
 
-    reader.run("COMMIT");
-    reader.close();
+    release();
     await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
     await checkpointer.stop();
   });
@@ -154,15 +121,12 @@ describe("the background checkpointer", () => {
       idleIntervalMs: 20,
       cutBackAfterIdleMs: 1500,
     });
-    const reader = openDatabase(path, { durability: "normal" });
-    reader.run("BEGIN");
-    reader.query("SELECT count(*) FROM runs").get();
+    const { release } = holdReader(path);
     for (let i = 0; i < 6; i++) writeRuns(db, 100);
     // Far behind with the copy held still: the daemon's connection leaves the copy to the
     // thread, so that the commit after the reader lets go does not copy it all.
     await waitFor(() => autocheckpoint(db) === 0, { what: "inline checkpoints paused" });
-    reader.run("COMMIT");
-    reader.close();
+    release();
     await waitFor(() => autocheckpoint(db) === 200, { what: "inline checkpoints back" });
     // Far past the threshold, and past the 9.2 MB a rewind used to cut it back to.
     const grown = fileSize(`${path}-wal`);
@@ -180,143 +144,6 @@ describe("the background checkpointer", () => {
 
     await waitFor(() => fileSize(`${path}-wal`) === 0, { what: "the log cut back" });
     expect(db.query<{ n: number }, []>("SELECT count(*) AS n FROM runs").get()!.n).toBe(24_800);
-    await checkpointer.stop();
-  });
-
-  test("keeps the log small while the disk is nearly full, and lets it grow once there is ample room", async () => {
-    const { db, path } = open();
-    let free = 10 * 1024 ** 3;
-    const told: Array<[boolean, number]> = [];
-    const checkpointer = new Checkpointer(db, {
-      busyIntervalMs: 60_000,
-      inlineAfterPages: 100_000,
-      lowDiskBytes: 1024 ** 3,
-      freeDiskBytes: () => free,
-      diskCheckIntervalMs: 10,
-      onDiskRoom: (low, bytes) => told.push([low, bytes]),
-    });
-    expect(autocheckpoint(db)).toBe(100_000);
-    expect(journalSizeLimit(db)).toBe(-1);
-
-    free = 100 * 1024 ** 2;
-    await waitFor(() => autocheckpoint(db) === 1000, { what: "the small log's settings" });
-    expect(journalSizeLimit(db)).toBe(16 * 1024 * 1024);
-    expect(told).toEqual([[true, 100 * 1024 ** 2]]);
-    // The commit that passes 1,000 pages checkpoints; with room it would not have.
-    const before = fileSize(path);
-    writeRuns(db, 100);
-    expect(fileSize(path)).toBe(before);
-    writeRuns(db, 200);
-    expect(fileSize(path)).toBeGreaterThan(before + 1000 * 4096);
-
-    // Back over the line, but not by the room the large log would take at once: still small.
-    free = 1.2 * 1024 ** 3;
-    await Bun.sleep(100);
-    expect(autocheckpoint(db)).toBe(1000);
-    expect(told).toHaveLength(1);
-
-    free = 2 * 1024 ** 3;
-    await waitFor(() => autocheckpoint(db) === 100_000, { what: "the large log's settings" });
-    expect(journalSizeLimit(db)).toBe(-1);
-    expect(told).toEqual([
-      [true, 100 * 1024 ** 2],
-      [false, 2 * 1024 ** 3],
-    ]);
-    await checkpointer.stop();
-  });
-
-  test("on a nearly full disk, holds writes while a reader holds back a log larger than the room left", async () => {
-    const { db, path } = open();
-    let free = 100 * 1024 ** 2;
-    const told: boolean[] = [];
-    const checkpointer = new Checkpointer(db, {
-      inlineAfterPages: 400,
-      lowDiskBytes: 1024 ** 3,
-      freeDiskBytes: () => free,
-      diskCheckIntervalMs: 10,
-      onWriteRoom: (held, _free, logBytes) => {
-        told.push(held);
-        expect(logBytes).toBe(fileSize(`${path}-wal`));
-      },
-    });
-    const reader = openDatabase(path, { durability: "normal" });
-    reader.run("BEGIN");
-    reader.query("SELECT count(*) FROM runs").get();
-    writeRuns(db, 200);
-    const log = fileSize(`${path}-wal`);
-    expect(log).toBeGreaterThan(1024 * 1024);
-    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
-
-    // Room for the log, and 8 MiB for what is written before the next check.
-    free = log + 8 * 1024 ** 2 + 4096;
-    await Bun.sleep(100);
-    expect(told).toEqual([]);
-    free = log + 8 * 1024 ** 2 - 4096;
-    await waitFor(() => told.length === 1, { what: "writes held" });
-    expect(told).toEqual([true]);
-
-    // The reader lets go: the thread copies the backlog, and writes go on in the same room.
-    reader.run("COMMIT");
-    reader.close();
-    await waitFor(() => told.length === 2, { what: "writes going on" });
-    expect(told).toEqual([true, false]);
-    await checkpointer.stop();
-  });
-
-  test("holds writes when a reader's log outgrows the room left, before the disk counts as nearly full", async () => {
-    const { db, path } = open();
-    let free = 100 * 1024 ** 2;
-    const told: boolean[] = [];
-    const checkpointer = new Checkpointer(db, {
-      inlineAfterPages: 400,
-      lowDiskBytes: 1024,
-      freeDiskBytes: () => free,
-      diskCheckIntervalMs: 10,
-      onDiskRoom: () => told.push(false),
-      onWriteRoom: (held) => told.push(held),
-    });
-    const reader = openDatabase(path, { durability: "normal" });
-    reader.run("BEGIN");
-    reader.query("SELECT count(*) FROM runs").get();
-    writeRuns(db, 200);
-    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
-    free = fileSize(`${path}-wal`) + 8 * 1024 ** 2 - 4096;
-    await waitFor(() => told.length === 1, { what: "writes held" });
-    expect(told).toEqual([true]);
-    reader.run("COMMIT");
-    reader.close();
-    await waitFor(() => told.length === 2, { what: "writes going on" });
-    expect(told).toEqual([true, false]);
-    await checkpointer.stop();
-  });
-
-  test("never holds writes for a log the thread keeps up with, nor with ample room", async () => {
-    const { db, path } = open();
-    let free = 1024;
-    const told: boolean[] = [];
-    const checkpointer = new Checkpointer(db, {
-      inlineAfterPages: 400,
-      lowDiskBytes: 1024 ** 3,
-      freeDiskBytes: () => free,
-      diskCheckIntervalMs: 10,
-      onWriteRoom: (held) => told.push(held),
-    });
-    // With no reader the thread copies as the log grows: the disk fills with data instead.
-    writeRuns(db, 200);
-    expect(fileSize(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
-    await Bun.sleep(150);
-    expect(told).toEqual([]);
-
-    free = 2 * 1024 ** 3;
-    const reader = openDatabase(path, { durability: "normal" });
-    reader.run("BEGIN");
-    reader.query("SELECT count(*) FROM runs").get();
-    writeRuns(db, 200);
-    await waitFor(() => autocheckpoint(db) === 0, { what: "the backlog reported" });
-    await Bun.sleep(100);
-    expect(told).toEqual([]);
-    reader.run("COMMIT");
-    reader.close();
     await checkpointer.stop();
   });
 

@@ -62,6 +62,22 @@ function expectConsistent(db: Database) {
   expect(drift.n).toBe(0);
 }
 
+/** A daemon (the binary) on a tmpfs of `sizeKiB`, with one run; all removed after the test. */
+async function daemonOnTmpfs(sizeKiB: number) {
+  const dir = makeTempDir();
+  cleanups.push(dir.cleanup);
+  cleanups.push(mountTmpfs(dir.path, sizeKiB));
+  const dbPath = join(dir.path, "statusbox.db");
+  const daemon = await spawnKeyedDaemon(dbPath);
+  cleanups.push(() => daemon.proc.kill("SIGKILL"));
+  const headers = daemon.auth;
+  const send: Send = (path, body) =>
+    fetch(daemon.url + path, { method: "POST", headers, body: JSON.stringify(body) });
+  const created = await send("/api/jobs/", { name: "d", timeoutSeconds: 60 });
+  const runId = ((await created.json()) as { id: number }).id;
+  return { dir, dbPath, daemon, send, runId };
+}
+
 describe("a full disk while the daemon runs", () => {
   test("writes get 503 with Retry-After, store nothing, then succeed with room", async () => {
     const daemon: TestDaemon = await startTestDaemon();
@@ -93,20 +109,7 @@ describe("a full disk while the daemon runs", () => {
   test.skipIf(!canMount())(
     "on a real full file system the daemon answers 503, then recovers",
     async () => {
-      const dir = makeTempDir();
-      cleanups.push(dir.cleanup);
-      cleanups.push(mountTmpfs(dir.path, 4096));
-      const dbPath = join(dir.path, "statusbox.db");
-      const daemon = await spawnKeyedDaemon(dbPath);
-      cleanups.push(() => daemon.proc.kill("SIGKILL"));
-      const headers = daemon.auth;
-      const send: Send = (path, body) =>
-        fetch(daemon.url + path, { method: "POST", headers, body: JSON.stringify(body) });
-      const runId = (
-        (await (await send("/api/jobs/", { name: "d", timeoutSeconds: 60 })).json()) as {
-          id: number;
-        }
-      ).id;
+      const { dir, dbPath, daemon, send, runId } = await daemonOnTmpfs(4096);
 
       const filler = fillDisk(dir.path);
       const refused: { text: string; status: number }[] = [];
@@ -134,20 +137,7 @@ describe("a full disk while the daemon runs", () => {
   test.skipIf(!canMount())(
     "a reader holding the log on a nearly full disk: writes wait, then go on with no one freeing room",
     async () => {
-      const dir = makeTempDir();
-      cleanups.push(dir.cleanup);
-      cleanups.push(mountTmpfs(dir.path, 64 * 1024));
-      const dbPath = join(dir.path, "statusbox.db");
-      const daemon = await spawnKeyedDaemon(dbPath);
-      cleanups.push(() => daemon.proc.kill("SIGKILL"));
-      const headers = daemon.auth;
-      const send: Send = (path, body) =>
-        fetch(daemon.url + path, { method: "POST", headers, body: JSON.stringify(body) });
-      const runId = (
-        (await (await send("/api/jobs/", { name: "d", timeoutSeconds: 60 })).json()) as {
-          id: number;
-        }
-      ).id;
+      const { dbPath, daemon, send, runId } = await daemonOnTmpfs(64 * 1024);
 
       // A reader's snapshot: no checkpoint copies past it, so the log grows with every write.
       const reader = new Database(dbPath, { readonly: true });
